@@ -1,0 +1,34 @@
+# 法治通 — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= Xilian@2021
+export DEMO_PASSWORD
+
+.PHONY: run test setup system-packages lint
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-packages:
+	./scripts/system-packages.sh
+
+setup: system-packages $(VENV)/.installed node_modules/.installed
+
+run: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	./scripts/system-packages.sh --with-browser
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,32 @@
+import pytest
+from django_scopes import scopes_disabled
+
+from xilian.demo import load_organisation, load_users
+
+PASSWORD = "Test@Pass1"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo county: 西连镇 and 迈陈镇 with their villages, and one user for each role."""
+    with scopes_disabled():
+        county = load_organisation()
+        users = {user.username: user for user in load_users(county, PASSWORD)}
+    return Demo(county, users)
+
+
+class Demo:
+    def __init__(self, county, users):
+        self.county = county
+        self.users = users
+        self.xilian = county.townships.get(name="西连镇")
+        self.maichen = county.townships.get(name="迈陈镇")
+
+    def client_for(self, client, username):
+        client.force_login(self.users[username])
+        return client
+
+
+@pytest.fixture
+def staff(demo):
+    return demo.users["xilian_staff"]

@@ -1,0 +1,51 @@
+from django.urls import reverse
+
+from xilian.roles import Perm
+
+TOWNSHIP_NAVIGATION = [
+    ("工作台", "township_home", "speedometer2"),
+    ("普法活动", "publicity:event_list", "megaphone"),
+    ("学法记录", "publicity:study_list", "journal-bookmark"),
+    ("矛盾纠纷", "disputes:dispute_list", "people"),
+    ("12345工单", "disputes:ticket_list", "telephone"),
+    ("年度报告", "reports:report_list", "file-earmark-text"),
+]
+
+
+def _item(label, url, icon, current_path):
+    return {"label": label, "url": url, "icon": icon, "active": current_path.startswith(url)}
+
+
+def _township_items(request):
+    home = reverse("township_home", kwargs={"township": request.township})
+    items = []
+    for label, name, icon in TOWNSHIP_NAVIGATION:
+        url = reverse(name, kwargs={"township": request.township})
+        active = request.path == url if url == home else request.path.startswith(url)
+        items.append({"label": label, "url": url, "icon": icon, "active": active})
+    return items
+
+
+def _global_items(request):
+    user = request.user
+    items = []
+    if user.can(Perm.VIEW_COUNTY):
+        items.append(_item("全县概览", reverse("county_overview"), "map", request.path))
+    if user.can(Perm.VIEW_AUDIT):
+        items.append(_item("审计日志", reverse("audit_log"), "shield-check", request.path))
+    if user.can(Perm.MANAGE_ORGANISATION):
+        items.append(_item("用户与组织管理", reverse("admin:index"), "gear", request.path))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    township = getattr(request, "township", None)
+    return {
+        "current_township": township,
+        "township_navigation": _township_items(request) if township else [],
+        "global_navigation": _global_items(request),
+        "switchable_townships": list(user.visible_townships()) if user.can(Perm.VIEW_COUNTY) else [],
+    }

@@ -1,0 +1,45 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from xilian.models import AuditLog, Township
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        # One message whether the user exists or not, so the form tells nobody which usernames are real.
+        "invalid_login": "用户名或密码不正确，请重新输入。连续5次输错，该账号将被锁定30分钟。",
+        "inactive": "用户名或密码不正确，请重新输入。连续5次输错，该账号将被锁定30分钟。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class AuditLogFilterForm(forms.Form):
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *AuditLog.Action.choices])
+    username = forms.CharField(label="用户名", required=False)
+    township = forms.ModelChoiceField(label="镇", required=False, queryset=Township.objects.all(),
+                                      empty_label="全部镇")
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="记录包含", required=False)
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("action"):
+            queryset = queryset.filter(action=data["action"])
+        if data.get("username"):
+            queryset = queryset.filter(username__icontains=data["username"])
+        if data.get("township"):
+            queryset = queryset.filter(township=data["township"])
+        if data.get("date_from"):
+            queryset = queryset.filter(created_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        if data.get("text"):
+            queryset = queryset.filter(object_repr__icontains=data["text"])
+        return queryset

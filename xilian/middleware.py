@@ -1,0 +1,27 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
+LAST_SEEN_KEY = "last_seen"
+
+
+class IdleLogoutMiddleware:
+    """Logs a user out after IDLE_LOGOUT_AFTER without a request (等保: 会话超时自动退出), and says so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
+            if now - last_seen > settings.IDLE_LOGOUT_AFTER.total_seconds():
+                request.logout_reason = "长时间未操作，自动退出"
+                logout(request)
+                messages.warning(request, "您已超过30分钟未操作，系统已自动退出，请重新登录。")
+                return redirect_to_login(request.get_full_path())
+            request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

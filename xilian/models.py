@@ -1,0 +1,188 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from xilian.roles import ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role
+
+
+def _code_validator(length):
+    return RegexValidator(rf"^\d{{{length}}}$", f"统计用区划代码应为{length}位数字。")
+
+
+class County(models.Model):
+    name = models.CharField("县（区）名称", max_length=50)
+    full_name = models.CharField("全称", max_length=100, blank=True, help_text="例如：广东省湛江市徐闻县")
+    code = models.CharField("统计用区划代码", max_length=6, unique=True, validators=[_code_validator(6)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "县（区）"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="所属县")
+    name = models.CharField("镇（街道）名称", max_length=50)
+    code = models.CharField("统计用区划代码", max_length=9, unique=True, validators=[_code_validator(9)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "镇（街道）"
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_name_unique_in_county")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.county_id and self.code and not self.code.startswith(self.county.code):
+            raise ValidationError({"code": f"镇的区划代码应以所属县的代码 {self.county.code} 开头。"})
+
+
+class Village(models.Model):
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages", verbose_name="所属镇")
+    name = models.CharField("村（社区）名称", max_length=50)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
+    code = models.CharField("统计用区划代码", max_length=12, unique=True, validators=[_code_validator(12)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村（社区）"
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_name_unique_in_township")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.township_id and self.code and not self.code.startswith(self.township.code):
+            raise ValidationError({"code": f"村（社区）的区划代码应以所属镇的代码 {self.township.code} 开头。"})
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name="所属镇"
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name="所属县"
+    )
+
+    objects = UserManager()
+    REQUIRED_FIELDS = ["role"]
+    audit_exclude = ("password", "last_login")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in TOWNSHIP_ROLES:
+            if not self.township_id:
+                raise ValidationError({"township": "镇工作人员和镇领导必须选择所属镇。"})
+            self.county = None
+        elif self.role == Role.COUNTY:
+            if not self.county_id:
+                raise ValidationError({"county": "县依法治县办的用户必须选择所属县。"})
+            self.township = None
+        else:
+            self.township = None
+            self.county = None
+
+    def can(self, permission):
+        return self.is_active and permission in ROLE_PERMISSIONS.get(self.role, set())
+
+    def visible_townships(self):
+        """The townships whose records this user may read: their own, or every one of their county."""
+        if self.role in TOWNSHIP_ROLES and self.township_id:
+            return Township.objects.filter(pk=self.township_id)
+        if self.role == Role.COUNTY and self.county_id:
+            return Township.objects.filter(county_id=self.county_id)
+        return Township.objects.none()
+
+
+class TownshipRecord(models.Model):
+    """Base of every township business record: scoped to one township, voided instead of deleted, versioned so
+    that a second concurrent save can be refused."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name="所属镇")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="录入人")
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="作废人"
+    )
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = ScopedManager(township="township")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditLog(models.Model):
+    """Append-only: rows are only ever inserted (enforced here and by a database trigger, see migrations)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        VOID = "void", "作废"
+        IMPORT = "import", "批量导入"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人")
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="镇")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, verbose_name="记录类型")
+    object_id = models.CharField("记录编号", max_length=64, blank=True)
+    object_repr = models.CharField("记录", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    detail = models.JSONField("说明", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")

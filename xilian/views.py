@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from xilian.forms import AuditLogFilterForm, LoginForm
+from xilian.models import AuditLog
+from xilian.roles import Perm, Role
+from xilian.scoping import permission_required
+
+
+class PortalLoginView(LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    """Where a user lands after login: the place their role works in."""
+    user = request.user
+    if user.role in (Role.STAFF, Role.LEADER) and user.township_id:
+        return redirect("township_home", township=user.township.code)
+    if user.can(Perm.VIEW_COUNTY):
+        return redirect("county_overview")
+    if user.can(Perm.VIEW_AUDIT):
+        return redirect("audit_log")
+    if user.can(Perm.MANAGE_ORGANISATION):
+        return redirect("admin:index")
+    return render(request, "xilian/no_role.html", status=403)
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def township_home(request, township):
+    return render(request, "xilian/township_home.html", {"township": township})
+
+
+@permission_required(Perm.VIEW_COUNTY)
+def county_overview(request):
+    townships = request.user.visible_townships().select_related("county").prefetch_related("villages")
+    return render(request, "xilian/county_overview.html", {"townships": townships})
+
+
+@permission_required(Perm.VIEW_AUDIT)
+def audit_log(request):
+    form = AuditLogFilterForm(request.GET or None)
+    entries = AuditLog.objects.select_related("township", "content_type")
+    if form.is_valid():
+        entries = form.filter(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "xilian/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_not_required
+def locked_out(request, original_response=None, credentials=None):
+    """Called by django-axes when an account is locked on this address (AXES_LOCKOUT_CALLABLE)."""
+    context = {
+        "username": (credentials or {}).get("username") or request.POST.get("username", ""),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
