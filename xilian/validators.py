@@ -10,20 +10,30 @@ CHARACTER_CLASSES = {
 }
 
 
-class CharacterClassValidator:
-    """等保2.0 asks for complex passwords: at least `min_classes` of upper case, lower case, digits, symbols."""
+class PasswordPolicyValidator:
+    """等保2.0 asks for complex passwords: at least `min_length` characters of at least `min_classes` of upper
+    case, lower case, digits and symbols. (Django 5.2's own length message has no Chinese translation.)"""
 
-    def __init__(self, min_classes=3):
+    def __init__(self, min_length=8, min_classes=3):
+        self.min_length = min_length
         self.min_classes = min_classes
 
     def validate(self, password, user=None):
+        errors = []
+        if len(password) < self.min_length:
+            errors.append(ValidationError(
+                "密码太短：至少需要%(min)d个字符（当前%(length)d个）。", code="password_too_short",
+                params={"min": self.min_length, "length": len(password)},
+            ))
         present = [name for name, test in CHARACTER_CLASSES.items() if any(test(c) for c in password)]
         if len(present) < self.min_classes:
-            raise ValidationError(
-                "密码需包含大写字母、小写字母、数字、特殊符号中的至少%(n)d类（当前只有%(found)d类）。",
-                code="password_too_simple",
-                params={"n": self.min_classes, "found": len(present)},
-            )
+            errors.append(ValidationError(
+                "密码太简单：需包含大写字母、小写字母、数字、特殊符号中的至少%(n)d类（当前只有%(found)d类）。",
+                code="password_too_simple", params={"n": self.min_classes, "found": len(present)},
+            ))
+        if errors:
+            raise ValidationError(errors)
 
     def get_help_text(self):
-        return f"密码需包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类。"
+        return (f"密码至少{self.min_length}个字符，"
+                f"并包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类。")

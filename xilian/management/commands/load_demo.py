@@ -20,7 +20,7 @@ def app_demo_loaders():
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：徐闻县西连镇、迈陈镇及演示账号（可重复运行）。Loads the demo county, townships, users and records."
+    help = "载入演示数据：徐闻县西连镇、迈陈镇、演示账号及各模块的演示记录（可重复运行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭时也载入（会重置演示账号的密码）")

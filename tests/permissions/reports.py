@@ -1,0 +1,5 @@
+from tests.permissions import READERS, Page
+
+PAGES = [
+    Page("reports:report_list", READERS),
+]
