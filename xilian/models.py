@@ -113,6 +113,12 @@ class User(AbstractUser):
         return Township.objects.none()
 
 
+class TownshipRecordManager(models.Manager):
+    def active(self):
+        """Records that have not been voided (a method of the manager, so that an unscoped call still raises)."""
+        return self.get_queryset().filter(voided_at__isnull=True)
+
+
 class TownshipRecord(models.Model):
     """Base of every township business record: scoped to one township, voided instead of deleted, versioned so
     that a second concurrent save can be refused."""
@@ -128,7 +134,7 @@ class TownshipRecord(models.Model):
     void_reason = models.CharField("作废原因", max_length=200, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 
-    objects = ScopedManager(township="township")
+    objects = ScopedManager(township="township", _manager_class=TownshipRecordManager)
 
     class Meta:
         abstract = True

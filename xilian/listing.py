@@ -1,0 +1,21 @@
+"""Small helpers the record lists share: sorting by a whitelisted column and paginating with the filters kept."""
+
+from django.core.paginator import Paginator
+
+
+def sort_queryset(request, queryset, columns, default):
+    """`columns` maps a ?sort= value to an order_by expression; '-name' sorts descending."""
+    requested = request.GET.get("sort", default)
+    key = requested.lstrip("-")
+    if key not in columns:
+        requested, key = default, default.lstrip("-")
+    descending = requested.startswith("-")
+    return queryset.order_by(("-" if descending else "") + columns[key], "-pk"), requested
+
+
+def paginate(request, queryset, per_page=20):
+    """The requested page, and the query string of the current filters without the page number."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
