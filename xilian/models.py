@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -192,3 +194,40 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+def _import_file_name(instance, filename):
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.upload"
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file: previewed first, committed on confirmation (the stored file is re-read then, so
+    what is written is exactly what was checked, never what the browser sends back)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        COMMITTED = "committed", "已导入"
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name="所属镇")
+    kind = models.CharField("台账类型", max_length=20)
+    original_name = models.CharField("文件名", max_length=255)
+    stored_file = models.FileField("文件", upload_to=_import_file_name)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="导入人")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    counts = models.JSONField("统计", default=dict)
+    errors = models.JSONField("错误", default=list)
+    created_ids = models.JSONField("新增记录", default=list)
+    updated_ids = models.JSONField("更新记录", default=list)
+
+    objects = ScopedManager(township="township")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "台账导入"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"

@@ -74,6 +74,14 @@ INSTALLED_APPS = [
 # Our own apps, in the order their demo data must load (see load_demo).
 LOCAL_APPS = ["xilian", "publicity", "disputes", "reports"]
 
+# The ledgers staff import and export (xilian/ledger): kind → its LedgerResource.
+LEDGER_RESOURCES = {
+    "events": "publicity.ledgers.EventResource",
+    "studies": "publicity.ledgers.StudyResource",
+    "disputes": "disputes.ledgers.DisputeResource",
+    "tickets": "disputes.ledgers.TicketResource",
+}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -3,6 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path, register_converter
 
 from xilian import views
+from xilian.ledger import views as ledger_views
 from xilian.scoping import TownshipCodeConverter
 
 register_converter(TownshipCodeConverter, "township")
@@ -12,6 +13,11 @@ township_patterns = [
     path("publicity/", include("publicity.urls")),
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
+    path("ledgers/<slug:kind>/import/", ledger_views.import_upload, name="ledger_import"),
+    path("ledgers/<slug:kind>/import/<int:pk>/", ledger_views.import_preview, name="ledger_import_preview"),
+    path("ledgers/<slug:kind>/import/<int:pk>/confirm/", ledger_views.import_confirm, name="ledger_import_confirm"),
+    path("ledgers/<slug:kind>/template/", ledger_views.template_download, name="ledger_template"),
+    path("ledgers/<slug:kind>/export/", ledger_views.export, name="ledger_export"),
 ]
 
 urlpatterns = [

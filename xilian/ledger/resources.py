@@ -1,0 +1,256 @@
+"""The one importer and exporter of every ledger.
+
+Each record type declares a `LedgerResource` (a django-import-export Resource: its Fields name the columns, its
+widgets clean the cells) with its natural key. django-import-export's own import saves row by row, does not roll
+back validation errors unless told to, and detects no encodings; so `LedgerResource.import_ledger` replaces that
+one step — reading (reading.py), cleaning every cell through the declared widgets, naming every bad row, matching
+natural keys with one query, and an all-or-nothing bulk write — while exports use the library's `export()`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from import_export import resources
+
+from xilian.ledger.reading import FileRefused, read_sheet
+from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
+
+TOTAL_ROW_LABELS = ("合计", "总计", "小计")
+HEADER_SEARCH_ROWS = 20
+BATCH_SIZE = 2000
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        shown = f"{self.value} " if self.value else ""
+        return f"第{self.row}行「{self.column}」：{shown}{self.message}"
+
+
+@dataclass
+class ImportReport:
+    total_rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    created_ids: list = field(default_factory=list)
+    updated_ids: list = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def is_clean(self):
+        return not self.errors
+
+    def as_dict(self):
+        return {"total_rows": self.total_rows, "new": self.new, "updated": self.updated,
+                "unchanged": self.unchanged, "errors": len(self.errors)}
+
+
+def normalise_header(text):
+    """Headers with full-width brackets or stray spaces match: 所属村 (社区) == 所属村（社区）."""
+    return plain_text(text).replace(" ", "").replace("(", "（").replace(")", "）")
+
+
+def _is_blank(cells):
+    return all(plain_text(c) == "" for c in cells)
+
+
+def _is_total_row(cells):
+    first = next((plain_text(c) for c in cells if plain_text(c)), "")
+    return first.replace(" ", "").startswith(TOTAL_ROW_LABELS)
+
+
+class LedgerResource(resources.Resource):
+    """Subclasses set: `kind` (URL/CLI name), `title`, `Meta.model`, declared Fields (attribute + column_name +
+    widget), `key` (the natural key attributes), optionally `header_aliases` {column_name: (other headers…)}, and
+    override `check_row` (cross-column rules and derived values) and `filter_queryset` (export as listed)."""
+
+    kind = ""
+    title = ""
+    key = ()
+    header_aliases = {}
+    example_row = {}
+
+    def __init__(self, township=None):
+        super().__init__()
+        self.township = township
+        if township is not None:
+            for resource_field in self.get_import_fields():
+                if isinstance(resource_field.widget, VillageWidget):
+                    resource_field.widget.bind(township)
+
+    # hooks -------------------------------------------------------------------------------------------------
+    def check_row(self, values):
+        """Cross-column rules on one cleaned row: return [(column_name, shown_value, message)], and add derived
+        values (e.g. a deadline) to `values`."""
+        return []
+
+    def filter_queryset(self, queryset, params):
+        """The export 'exactly as filtered': apply the list page's filters from its query parameters."""
+        return queryset
+
+    def totals(self, queryset):
+        """{column_name: total} for the export's 合计 row; empty when a total makes no sense."""
+        return {}
+
+    def model_values(self, values):
+        """Model field values from the cleaned row (attributes that are not model fields are dropped)."""
+        return {k: v for k, v in values.items() if k in self._model_field_names()}
+
+    # reading -----------------------------------------------------------------------------------------------
+    @classmethod
+    def model(cls):
+        return cls._meta.model
+
+    @classmethod
+    def _model_field_names(cls):
+        return {f.attname if f.is_relation else f.name for f in cls.model()._meta.concrete_fields} | {
+            f.name for f in cls.model()._meta.concrete_fields
+        }
+
+    def columns(self):
+        return [f for f in self.get_import_fields() if f.attribute]
+
+    def required_columns(self):
+        return [f.column_name for f in self.columns() if getattr(f.widget, "required", False)]
+
+    def _accepted_headers(self):
+        accepted = {}
+        for resource_field in self.columns():
+            for header in (resource_field.column_name, *self.header_aliases.get(resource_field.column_name, ())):
+                accepted[normalise_header(header)] = resource_field
+        return accepted
+
+    def locate_header(self, sheet):
+        """The header row (within the first rows: a title row above it is common) and {field: column index}."""
+        accepted = self._accepted_headers()
+        best_row, best = None, {}
+        for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            found = {}
+            for position, cell in enumerate(cells):
+                resource_field = accepted.get(normalise_header(cell))
+                if resource_field is not None and resource_field not in found:
+                    found[resource_field] = position
+            if len(found) > len(best):
+                best_row, best = index, found
+        missing = [name for name in self.required_columns() if name not in {f.column_name for f in best}]
+        if best_row is None or len(best) < 2:
+            expected = "「" + "」「".join(f.column_name for f in self.columns()[:4]) + "」"
+            raise FileRefused(f"找不到{self.title}台账的表头（应包含{expected}等列）。请使用“下载导入模板”中的格式。")
+        if missing:
+            row_number = sheet.first_row_number + best_row
+            raise FileRefused(f"第{row_number}行的表头缺少必需的列：" + "、".join(missing) + "。")
+        return best_row, best
+
+    def clean_rows(self, sheet, report):
+        header_index, positions = self.locate_header(sheet)
+        seen_keys = {}
+        key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
+        rows = []
+        for row_number, cells in list(sheet.numbered())[header_index + 1:]:
+            if _is_blank(cells) or _is_total_row(cells):
+                continue
+            report.total_rows += 1
+            values, errors = {}, []
+            for resource_field, position in positions.items():
+                raw = cells[position] if position < len(cells) else None
+                try:
+                    values[resource_field.attribute] = resource_field.widget.clean(raw)
+                except ValueError as problem:
+                    errors.append(RowError(row_number, resource_field.column_name,
+                                           self._shown(resource_field, raw), str(problem)))
+            if not errors:
+                errors = [RowError(row_number, column, shown, message)
+                          for column, shown, message in self.check_row(values)]
+            if not errors:
+                row_key = tuple(values.get(k) for k in self.key)
+                if row_key in seen_keys:
+                    errors.append(RowError(row_number, key_column, plain_text(values.get(self.key[0])),
+                                           f"与第{seen_keys[row_key]}行重复"))
+                seen_keys.setdefault(row_key, row_number)
+            report.errors += errors
+            if not errors:
+                rows.append(values)
+        return rows
+
+    @staticmethod
+    def _shown(resource_field, raw):
+        if isinstance(resource_field.widget, MaskedPhoneWidget):
+            return "（号码已隐藏）"
+        return plain_text(raw)[:60]
+
+    # matching and writing ----------------------------------------------------------------------------------
+    def _existing(self, rows):
+        first = self.key[0]
+        queryset = self.model().objects.filter(township=self.township, **{f"{first}__in": {r[first] for r in rows}})
+        return {tuple(getattr(obj, k) for k in self.key): obj for obj in queryset}
+
+    def _changes(self, instance, values):
+        changed = {}
+        for name, value in self.model_values(values).items():
+            current = getattr(instance, name)
+            if current != value:
+                changed[name] = value
+        return changed
+
+    def import_ledger(self, content, *, user=None, dry_run=True, audit=None):
+        """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport;
+        a file that cannot be read at all raises FileRefused."""
+        report = ImportReport()
+        rows = self.clean_rows(read_sheet(content), report)
+        if report.errors:
+            return report
+        existing = self._existing(rows)
+        to_create, to_update, changed_fields = [], [], set()
+        for values in rows:
+            instance = existing.get(tuple(values.get(k) for k in self.key))
+            if instance is None:
+                to_create.append(values)
+                continue
+            changes = self._changes(instance, values)
+            if changes:
+                to_update.append((instance, changes))
+                changed_fields |= set(changes)
+            else:
+                report.unchanged += 1
+        report.new, report.updated = len(to_create), len(to_update)
+        if not dry_run:
+            self._write(report, to_create, to_update, changed_fields, user, audit)
+        return report
+
+    @transaction.atomic
+    def _write(self, report, to_create, to_update, changed_fields, user, audit):
+        model = self.model()
+        now = timezone.now()
+        created = model.objects.bulk_create(
+            [model(township=self.township, created_by=user, **self.model_values(values)) for values in to_create],
+            batch_size=BATCH_SIZE,
+        )
+        befores = []
+        for instance, changes in to_update:
+            befores.append({name: getattr(instance, name) for name in changes})
+            for name, value in changes.items():
+                setattr(instance, name, value)
+            instance.version += 1
+            instance.updated_at = now
+        if to_update:
+            model.objects.bulk_update([i for i, _ in to_update], [*changed_fields, "version", "updated_at"],
+                                      batch_size=BATCH_SIZE)
+        report.created_ids = [obj.pk for obj in created]
+        report.updated_ids = [instance.pk for instance, _ in to_update]
+        report.committed = True
+        if audit is not None:
+            audit(created=created, updated=[(i, b, c) for (i, c), b in zip(to_update, befores, strict=True)],
+                  report=report)
+
+    # exporting ---------------------------------------------------------------------------------------------
+    def export_queryset(self, params=None):
+        queryset = self.model().objects.active().filter(township=self.township)
+        return self.filter_queryset(queryset, params or {})

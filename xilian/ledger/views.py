@@ -1,0 +1,123 @@
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xilian.ledger.exporting import CONTENT_TYPES, export_ledger, import_template
+from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused
+from xilian.ledger.registry import resource_class
+from xilian.ledger.services import file_digest, ledger_import
+from xilian.models import LedgerImport
+from xilian.roles import Perm
+from xilian.scoping import permission_required
+
+SHOWN_ERRORS = 2000
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="台账文件（.xlsx / .xls / .csv）",
+        error_messages={"required": "请选择要导入的文件。", "empty": "文件是空的，请选择填好的台账文件。"},
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"文件太大（{uploaded.size / 1024 / 1024:.1f} MB），一次导入的文件不能超过 "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB，请分成几个文件导入。"
+            )
+        return uploaded
+
+
+def _attachment(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _run(resource, ledger_import_row, request, *, dry_run):
+    content = ledger_import_row.stored_file.open("rb").read()
+    ledger_import_row.stored_file.close()
+    return ledger_import(resource=resource, content=content, filename=ledger_import_row.original_name,
+                         request=request, dry_run=dry_run)
+
+
+def _remember(ledger_import_row, report):
+    ledger_import_row.counts = report.as_dict()
+    ledger_import_row.errors = [str(e) for e in report.errors[:SHOWN_ERRORS]]
+    ledger_import_row.created_ids = report.created_ids
+    ledger_import_row.updated_ids = report.updated_ids
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def import_upload(request, township, kind):
+    resource = resource_class(kind)(township)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        content = uploaded.read()
+        row = LedgerImport(township=township, kind=kind, original_name=uploaded.name[:255],
+                           sha256=file_digest(content), size=len(content), uploaded_by=request.user)
+        try:
+            report = ledger_import(resource=resource, content=content, filename=uploaded.name, request=request)
+        except FileRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            uploaded.seek(0)
+            row.stored_file.save(uploaded.name, uploaded, save=False)
+            _remember(row, report)
+            row.save()
+            return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
+    return render(request, "xilian/ledger_upload.html", {"resource": resource, "form": form, "kind": kind})
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def import_preview(request, township, kind, pk):
+    row = get_object_or_404(LedgerImport, pk=pk, kind=kind)
+    resource = resource_class(kind)(township)
+    records = []
+    if row.status == LedgerImport.Status.COMMITTED:
+        ids = row.created_ids + row.updated_ids
+        records = resource.model().objects.filter(pk__in=ids[:200]).order_by("pk")
+    return render(request, "xilian/ledger_preview.html", {
+        "resource": resource, "kind": kind, "row": row, "records": records,
+        "hidden_errors": max(0, row.counts.get("errors", 0) - len(row.errors)),
+    })
+
+
+@require_POST
+@permission_required(Perm.EDIT_RECORDS)
+def import_confirm(request, township, kind, pk):
+    row = get_object_or_404(LedgerImport, pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED)
+    resource = resource_class(kind)(township)
+    report = _run(resource, row, request, dry_run=False)
+    _remember(row, report)
+    if report.committed:
+        row.status = LedgerImport.Status.COMMITTED
+        row.committed_at = timezone.now()
+        messages.success(request, f"导入完成：新增{report.new}条，更新{report.updated}条，未变{report.unchanged}条。")
+    else:
+        messages.error(request, "自预览以来数据有变化，文件中有需要修改的行，未导入任何记录。")
+    row.save()
+    return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def template_download(request, township, kind):
+    resource = resource_class(kind)(township)
+    return _attachment(import_template(resource), f"{resource.title}导入模板.xlsx", CONTENT_TYPES["xlsx"])
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def export(request, township, kind):
+    resource = resource_class(kind)(township)
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    queryset = resource.export_queryset(request.GET)
+    content = export_ledger(resource, queryset, file_format)
+    filename = f"{township.name}{resource.title}_{timezone.localdate():%Y%m%d}.{file_format}"
+    return _attachment(content, filename, CONTENT_TYPES[file_format])

@@ -1,0 +1,257 @@
+"""django-import-export widgets for the habits of Chinese ledgers. `clean` raises ValueError with the Chinese
+reason (the importer prefixes the row, the column and the value); `render` gives what an export shows."""
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from import_export.widgets import Widget
+
+FULL_WIDTH = {**{0xFF10 + i: ord("0") + i for i in range(10)},
+              **{0xFF21 + i: ord("A") + i for i in range(26)},
+              **{0xFF41 + i: ord("a") + i for i in range(26)},
+              0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0F: ord("/"), 0xFF1A: ord(":"), 0xFF0E: ord(".")}
+EXCEL_EPOCH = datetime(1899, 12, 30)
+DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+(\d{1,2})\s*[:时点]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}(?:\.\d+)?))?\s*秒?)?$"
+)
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def plain_text(value):
+    """Cell → stripped text: full-width digits, letters and spaces made half-width, inner runs of spaces
+    collapsed; an integral number typed into Excel comes back as its digits (never 2.02e+11 or …0.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).translate(FULL_WIDTH)
+    return " ".join(text.split())
+
+
+def _from_serial(number):
+    if not 1 <= number < 2958466:
+        raise ValueError("不是有效日期")
+    return EXCEL_EPOCH + timedelta(days=number)
+
+
+def _from_text(text):
+    match = DATE_TEXT.match(text) or COMPACT_DATE.match(text)
+    if not match:
+        try:
+            return _from_serial(float(text))
+        except ValueError:
+            raise ValueError("不是有效日期") from None
+    year, month, day, hour, minute, second = (list(match.groups()) + [None] * 3)[:6]
+    seconds = float(second or 0)
+    try:
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(seconds))
+    except ValueError:
+        raise ValueError("不是有效日期") from None
+
+
+def parse_datetime(value):
+    """Excel date cell, Excel serial number, or text such as 2021/1/27 14:54, 2021-01-27, 2021年1月27日."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_serial(value)
+    return _from_text(plain_text(value))
+
+
+class TextWidget(Widget):
+    def __init__(self, required=False, max_length=None):
+        super().__init__()
+        self.required = required
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        if not text and self.required:
+            raise ValueError("不能为空")
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(f"太长了（{len(text)}个字，最多{self.max_length}个字）")
+        return text
+
+
+class DateTimeWidget(Widget):
+    """Aware datetimes in the portal's time zone (China has no daylight saving, so replace() is exact)."""
+
+    def __init__(self, required=False, date_only=False):
+        super().__init__()
+        self.required = required
+        self.date_only = date_only
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or plain_text(value) == "":
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        moment = parse_datetime(value)
+        return moment.date() if self.date_only else moment.replace(tzinfo=self.zone)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d")
+
+
+class IntegerWidget(Widget):
+    def __init__(self, required=False, minimum=0):
+        super().__init__(coerce_to_string=False)
+        self.required = required
+        self.minimum = minimum
+
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        if text == "":
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("不是数字") from None
+        if not number.is_integer():
+            raise ValueError("应为整数")
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError("不能为负数" if self.minimum == 0 else f"不能小于{self.minimum}")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DecimalWidget(IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        if text == "":
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("不是数字") from None
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError("不能为负数")
+        return round(number, 1)
+
+
+class ChoiceWidget(Widget):
+    """A value of a TextChoices, accepted by its Chinese label (or its code)."""
+
+    def __init__(self, choices, required=False, default=None, synonyms=None):
+        super().__init__()
+        self.choices = choices
+        self.required = required
+        self.default = default
+        self.by_label = {label: value for value, label in choices.choices} | dict(synonyms or {})
+        self.by_value = dict(choices.choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        if text == "":
+            if self.required and self.default is None:
+                raise ValueError("不能为空")
+            return self.default
+        if text in self.by_label:
+            return self.by_label[text]
+        if text in self.by_value:
+            return text
+        raise ValueError(f"不是可选的值（可选：{'/'.join(self.labels())}）")
+
+    def labels(self):
+        return [label for _, label in self.choices.choices]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.by_value.get(value, value or "")
+
+
+class MultiChoiceWidget(ChoiceWidget):
+    """Several labels in one cell, separated by 、，,;；/ or spaces (e.g. 形式: 街头宣传、横幅)."""
+
+    SEPARATORS = re.compile(r"[、，,;；/\s]+")
+
+    def clean(self, value, row=None, **kwargs):
+        parts = [p for p in self.SEPARATORS.split(plain_text(value)) if p]
+        if not parts:
+            if self.required:
+                raise ValueError("不能为空")
+            return []
+        return [ChoiceWidget.clean(self, part) for part in parts]
+
+    def render(self, value, obj=None, **kwargs):
+        return "、".join(self.by_value.get(v, v) for v in value or [])
+
+
+VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委员会")
+
+
+def village_key(name):
+    """迈谷村委会 / 迈谷村民委员会 / 迈谷村 → 迈谷村; 海滨社区居委会 → 海滨社区."""
+    text = plain_text(name).replace(" ", "")
+    for suffix in VILLAGE_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    if not text.endswith(("村", "社区")):
+        text += "村"
+    return text
+
+
+class VillageWidget(Widget):
+    """A village (村/社区) of the importing township, by name with or without 村委会/居委会."""
+
+    def __init__(self, required=False):
+        super().__init__()
+        self.required = required
+        self.villages = {}
+
+    def bind(self, township):
+        self.villages = {village_key(v.name): v for v in township.villages.all()}
+        self.township = township
+
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        if not text:
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        village = self.villages.get(village_key(text))
+        if village is None:
+            raise ValueError(f"不是{self.township.name}的村（社区）")
+        return village
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+PHONE_DIGITS = re.compile(r"\d")
+
+
+def mask_phone(value):
+    """13907126138 → 139****6138; an already-masked number stays as it is; a short number keeps its last 4."""
+    text = plain_text(value).replace(" ", "").replace("-", "")
+    if not text:
+        return ""
+    if "*" in text:
+        return text
+    digits = "".join(PHONE_DIGITS.findall(text))
+    if len(digits) != len(text):
+        raise ValueError("不是有效的电话号码")
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "****" + digits[-4:]
+
+
+class MaskedPhoneWidget(Widget):
+    def clean(self, value, row=None, **kwargs):
+        return mask_phone(value)
