@@ -118,15 +118,27 @@ def test_required_text_and_counts_say_what_is_wrong():
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("迈谷村", "迈谷村"), ("迈谷村委会", "迈谷村"), ("迈谷村民委员会", "迈谷村"), ("海滨社区居委会", "海滨社区"), ("迈谷", "迈谷村")],
+    [
+        ("迈谷村", "迈谷村"),
+        ("迈谷村委会", "迈谷村"),
+        ("迈谷村民委员会", "迈谷村"),
+        ("海滨社区居委会", "海滨社区"),
+        ("迈谷", "迈谷村"),
+    ],
 )
 def test_village_names_with_or_without_committee_suffix(name, key):
     assert village_key(name) == key
 
 
 @pytest.mark.parametrize(
-    ("phone", "masked"), [("13907126138", "139****6138"), ("139 0712 6138", "139****6138"), (13907126138, "139****6138"),
-                          ("139****6138", "139****6138"), ("", "")],
+    ("phone", "masked"),
+    [
+        ("13907126138", "139****6138"),
+        ("139 0712 6138", "139****6138"),
+        (13907126138, "139****6138"),
+        ("139****6138", "139****6138"),
+        ("", ""),
+    ],
 )
 def test_phones_are_masked(phone, masked):
     assert mask_phone(phone) == masked
