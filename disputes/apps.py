@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = "矛盾纠纷与12345工单"
+
+    def ready(self):
+        from xilian.models import County
+
+        post_save.connect(_seed_categories_of_new_county, sender=County, dispatch_uid="disputes_seed_categories")
+
+
+def _seed_categories_of_new_county(sender, instance, created, raw=False, **kwargs):
+    """A new county starts with the standard 人民调解 categories, which its administrator may then edit."""
+    if created and not raw:
+        from disputes.models import seed_dispute_categories
+
+        seed_dispute_categories(instance)

@@ -1,14 +1,262 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 
+from disputes import selectors, services
+from disputes.forms import (
+    TICKET_ACTION_FORMS,
+    DisputeFilterForm,
+    DisputeForm,
+    DisputeStateForm,
+    TicketFilterForm,
+    TicketForm,
+)
+from disputes.models import Dispute, Ticket
+from disputes.workdays import WorkCalendar
+from xilian.listing import paginate, sort_queryset
+from xilian.records import StaleRecordError, void_view
 from xilian.roles import Perm
 from xilian.scoping import permission_required
+
+DISPUTE_SORT = {
+    "received_on": "received_on", "case_number": "case_number", "category": "category__order",
+    "village": "village__code", "state": "state", "resolved_on": "resolved_on",
+}
+TICKET_SORT = {
+    "received_at": "received_at", "ticket_number": "ticket_number", "request_type": "request_type",
+    "due": "due_on", "closed_at": "closed_at", "state": "state",
+}
+
+
+def _can_see_callers(user, township):
+    """Callers' names belong to the township's own people, not to the county office (个人信息保护法)."""
+    return user.township_id == township.pk
+
+
+def _filter_common(records, form, *, date_field, search_fields):
+    if (year := form.value("year")) is not None:
+        records = records.filter(**{f"{date_field}__year": year})
+    if (month := form.value("month")) is not None:
+        records = records.filter(**{f"{date_field}__month": month})
+    if village := form.value("village"):
+        records = records.filter(village=village)
+    if query := (form.value("q") or "").strip():
+        condition = Q()
+        for name in search_fields:
+            condition |= Q(**{f"{name}__icontains": query})
+        records = records.filter(condition)
+    return records
+
+
+def _filtered_disputes(form, township):
+    disputes = _filter_common(
+        selectors.dispute_queryset(township=township), form, date_field="received_on",
+        search_fields=["case_number", "parties", "summary", "mediator", "mediation_body"],
+    )
+    state = form.value("state")
+    if state == "open":
+        disputes = disputes.filter(state__in=Dispute.OPEN_STATES)
+    elif state:
+        disputes = disputes.filter(state=state)
+    if category := form.value("category"):
+        disputes = disputes.filter(category=category)
+    return disputes
 
 
 @permission_required(Perm.VIEW_RECORDS)
 def dispute_list(request, township):
-    return render(request, "xilian/area_pending.html", {"title": "矛盾纠纷"})
+    form = DisputeFilterForm(request.GET, township=township, years=selectors.dispute_years(township=township))
+    disputes = _filtered_disputes(form, township)
+    figures = selectors.dispute_figures(disputes)
+    disputes, sort = sort_queryset(request, disputes.select_related("category", "village"), DISPUTE_SORT,
+                                   "-received_on")
+    page, query = paginate(request, disputes)
+    return render(request, "disputes/dispute_list.html", {
+        "township": township, "form": form, "figures": figures, "page": page, "query": query,
+    })
+
+
+def _edit_dispute(request, township, form):
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = services.dispute_save(request=request, form=form)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"已保存：{dispute}")
+            return redirect("disputes:dispute_detail", township=township, pk=dispute.pk)
+    return render(request, "disputes/dispute_form.html", {"township": township, "form": form})
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_create(request, township):
+    return _edit_dispute(request, township, DisputeForm(request.POST or None, township=township))
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_edit(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
+    return _edit_dispute(request, township, DisputeForm(request.POST or None, instance=dispute, township=township))
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def dispute_detail(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.select_related("category", "village", "voided_by"), pk=pk)
+    return render(request, "disputes/dispute_detail.html", {
+        "township": township, "dispute": dispute,
+        "steps": dispute.steps.select_related("recorded_by"),
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_state(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
+    detail_url = dispute_url(township, dispute)
+    if not Dispute.NEXT_STATES[dispute.state]:
+        messages.info(request, "该纠纷已回访结案，状态不能再变更。")
+        return redirect(detail_url)
+    form = DisputeStateForm(request.POST or None, instance=dispute)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_change_state(request=request, form=form)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"{dispute}：已变更为“{dispute.get_state_display()}”")
+            return redirect(detail_url)
+    return render(request, "disputes/record_action.html", {
+        "township": township, "record": dispute, "form": form, "title": "变更状态", "cancel_url": detail_url,
+        "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_void(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
+    return void_view(request, dispute, done_url=_reverse("disputes:dispute_list", township),
+                     cancel_url=dispute_url(township, dispute))
+
+
+def dispute_url(township, dispute):
+    return _reverse("disputes:dispute_detail", township, pk=dispute.pk)
+
+
+def ticket_url(township, ticket):
+    return _reverse("disputes:ticket_detail", township, pk=ticket.pk)
+
+
+def _reverse(name, township, **kwargs):
+    return reverse(name, kwargs={"township": township.code, **kwargs})
+
+
+def _filtered_tickets(form, township, *, today, calendar):
+    tickets = _filter_common(
+        selectors.ticket_queryset(township=township), form, date_field="received_at",
+        search_fields=["ticket_number", "title", "content", "caller_name", "handling_unit"],
+    )
+    for name in ("state", "request_type", "subject", "satisfaction"):
+        if value := form.value(name):
+            tickets = tickets.filter(**{name: value})
+    deadline = form.value("deadline")
+    if deadline == "overdue":
+        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__lt=today)
+    elif deadline == "due_soon":
+        last_day = calendar.add_working_days(today, 2)
+        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__gte=today, due_on__lte=last_day)
+    elif deadline == "late":
+        tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("due_on"))
+    return tickets
 
 
 @permission_required(Perm.VIEW_RECORDS)
 def ticket_list(request, township):
-    return render(request, "xilian/area_pending.html", {"title": "12345工单"})
+    today = timezone.localdate()
+    form = TicketFilterForm(request.GET, township=township, years=selectors.ticket_years(township=township))
+    tickets = _filtered_tickets(form, township, today=today, calendar=WorkCalendar.load())
+    figures = selectors.ticket_figures(tickets)
+    tickets, sort = sort_queryset(request, tickets.select_related("village"), TICKET_SORT, "-received_at")
+    page, query = paginate(request, tickets)
+    return render(request, "disputes/ticket_list.html", {
+        "township": township, "form": form, "figures": figures, "page": page, "query": query, "today": today,
+        "show_callers": _can_see_callers(request.user, township),
+    })
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def ticket_overdue(request, township):
+    today = timezone.localdate()
+    return render(request, "disputes/ticket_overdue.html", {
+        "township": township, "today": today,
+        "overdue": selectors.overdue_tickets(township=township, today=today).select_related("village"),
+        "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load())
+        .select_related("village"),
+    })
+
+
+def _edit_ticket(request, township, form):
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_save(request=request, form=form)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"已保存：{ticket.ticket_number}，办理时限 {ticket.deadline:%Y年%-m月%-d日}")
+            return redirect(ticket_url(township, ticket))
+    return render(request, "disputes/ticket_form.html", {"township": township, "form": form})
+
+
+@sensitive_post_parameters("caller_phone")
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_create(request, township):
+    return _edit_ticket(request, township, TicketForm(request.POST or None, township=township))
+
+
+@sensitive_post_parameters("caller_phone")
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_edit(request, township, pk):
+    ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
+    return _edit_ticket(request, township, TicketForm(request.POST or None, instance=ticket, township=township))
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def ticket_detail(request, township, pk):
+    ticket = get_object_or_404(Ticket.objects.select_related("village", "voided_by"), pk=pk)
+    return render(request, "disputes/ticket_detail.html", {
+        "township": township, "ticket": ticket, "steps": ticket.steps.select_related("recorded_by"),
+        "overdue": ticket.is_overdue(), "show_callers": _can_see_callers(request.user, township),
+        "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items()
+                    if ticket.state in form.from_states],
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_action(request, township, pk, action):
+    form_class = TICKET_ACTION_FORMS[action]
+    ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
+    detail_url = ticket_url(township, ticket)
+    if ticket.state not in form_class.from_states:
+        messages.info(request, f"工单当前为“{ticket.get_state_display()}”，不能{form_class.title}。")
+        return redirect(detail_url)
+    form = form_class(request.POST or None, instance=ticket)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_act(request=request, form=form)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"{ticket.ticket_number}：已{form_class.title}")
+            return redirect(detail_url)
+    return render(request, "disputes/record_action.html", {
+        "township": township, "record": ticket, "form": form, "title": form_class.title, "cancel_url": detail_url,
+        "list_url": "disputes:ticket_list", "list_label": "12345工单",
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_void(request, township, pk):
+    ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
+    return void_view(request, ticket, done_url=_reverse("disputes:ticket_list", township),
+                     cancel_url=ticket_url(township, ticket))

@@ -1,0 +1,397 @@
+"""矛盾纠纷 (the 综治中心's dispute ledger) and 12345 工单 (hotline tickets), with the tables an administrator edits:
+dispute categories per county, SLA working days per 诉求类型, and calendar days.
+
+Natural keys (for the ledger importer): a dispute is (township, case_number), a ticket (township, ticket_number).
+Each state change is kept in a step row (DisputeStep, TicketStep) dated and signed; the record itself carries the
+dates the figures need (resolved_on, closed_at…) so that the statistics stay single queries.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from xilian.models import County, TownshipRecord, User, Village
+
+DEFAULT_DISPUTE_CATEGORIES = [
+    "婚姻家庭继承", "邻里", "房屋宅基地", "山林土地承包经营权", "征地拆迁", "道路规划", "损害赔偿", "合同", "劳动争议",
+    "村务管理", "环境保护", "交通事故", "医患", "物业", "其他",
+]
+
+
+class DisputeCategory(models.Model):
+    """纠纷类型: a county's list (人民调解 statistics), edited by the system administrator for the county."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="dispute_categories",
+                               verbose_name="所属县")
+    name = models.CharField("纠纷类型", max_length=30)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True, help_text="停用后不能再选，已有记录不受影响。")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纠纷类型"
+        ordering = ["county", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="dispute_category_unique_in_county")]
+
+    def __str__(self):
+        return self.name
+
+
+def seed_dispute_categories(county):
+    for order, name in enumerate(DEFAULT_DISPUTE_CATEGORIES, start=1):
+        DisputeCategory.objects.get_or_create(county=county, name=name, defaults={"order": order})
+
+
+class RequestType(models.TextChoices):
+    CONSULTATION = "consultation", "咨询"
+    HELP = "help", "求助"
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    SUGGESTION = "suggestion", "建议"
+
+
+DEFAULT_SLA_DAYS = {
+    RequestType.CONSULTATION: 2, RequestType.HELP: 10, RequestType.SUGGESTION: 10,
+    RequestType.COMPLAINT: 15, RequestType.REPORT: 15,
+}
+
+
+class SlaRule(models.Model):
+    """办理时限: working days a ticket of each 诉求类型 has (Guangdong defaults seeded by the migration)."""
+
+    request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField("办理时限（工作日）", validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理时限"
+        ordering = ["working_days", "request_type"]
+
+    def __str__(self):
+        return f"{self.get_request_type_display()}：{self.working_days}个工作日"
+
+
+def sla_table():
+    """{request type: working days}: the table, with the defaults for a type nobody entered."""
+    return {**DEFAULT_SLA_DAYS, **dict(SlaRule.objects.values_list("request_type", "working_days"))}
+
+
+class CalendarDay(models.Model):
+    """A day whose status the administrator sets (a newly announced year, a correction): it overrides the
+    official calendar package."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班", help_text="勾选：该日上班（如调休的周末）；不勾选：该日放假。")
+    note = models.CharField("说明", max_length=50, blank=True, help_text="例如：国庆节、国庆调休上班")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()
+
+
+def _village_in_township(record):
+    if record.village_id and record.township_id and record.village.township_id != record.township_id:
+        raise ValidationError({"village": "该村（社区）不属于本镇。"})
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "低"
+    MEDIUM = "medium", "中"
+    HIGH = "high", "高"
+
+
+class Dispute(TownshipRecord):
+    class State(models.TextChoices):
+        REGISTERED = "registered", "登记"
+        MEDIATING = "mediating", "调解中"
+        TRANSFERRED = "transferred", "已流转"
+        RESOLVED = "resolved", "已化解"
+        UNRESOLVED = "unresolved", "未化解（引导诉讼、仲裁）"
+        CLOSED = "closed", "回访结案"
+
+    class ResolutionMethod(models.TextChoices):
+        PEOPLE_MEDIATION = "people", "人民调解"
+        ADMINISTRATIVE_MEDIATION = "administrative", "行政调解"
+        JUDICIAL_CONFIRMATION = "judicial", "司法确认"
+        TRANSFER = "transfer", "移交"
+
+    OPEN_STATES = (State.REGISTERED, State.MEDIATING, State.TRANSFERRED)
+    NEXT_STATES = {
+        State.REGISTERED: (State.MEDIATING, State.TRANSFERRED, State.RESOLVED, State.UNRESOLVED),
+        State.MEDIATING: (State.TRANSFERRED, State.RESOLVED, State.UNRESOLVED),
+        State.TRANSFERRED: (State.MEDIATING, State.RESOLVED, State.UNRESOLVED),
+        State.RESOLVED: (State.CLOSED,),
+        State.UNRESOLVED: (State.CLOSED,),
+        State.CLOSED: (),
+    }
+
+    case_number = models.CharField("案件编号", max_length=50, help_text="一案一码，例如（2021）西连调字第1号")
+    received_on = models.DateField("受理日期")
+    category = models.ForeignKey(DisputeCategory, on_delete=models.PROTECT, related_name="+", verbose_name="纠纷类型")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="所属村（社区）")
+    parties = models.CharField("当事人", max_length=200)
+    people_involved = models.PositiveIntegerField("涉及人数", default=2, validators=[MinValueValidator(1)])
+    summary = models.TextField("纠纷简要情况")
+    mediation_body = models.CharField("调解组织", max_length=100, blank=True)
+    mediator = models.CharField("调解员", max_length=50, blank=True)
+    lead_official = models.CharField("包案领导", max_length=50, blank=True)
+    risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED)
+    resolved_on = models.DateField("化解日期", null=True, blank=True)
+    resolution_method = models.CharField("化解方式", max_length=20, choices=ResolutionMethod.choices, blank=True)
+    follow_up = models.CharField("回访情况", max_length=200, blank=True)
+    remarks = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "矛盾纠纷"
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "case_number"], name="dispute_case_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.case_number
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_resolved(self):
+        return self.resolved_on is not None
+
+    def clean(self):
+        _village_in_township(self)
+        if self.category_id and self.township_id and self.category.county_id != self.township.county_id:
+            raise ValidationError({"category": "该纠纷类型不属于本县的类型表。"})
+        self._clean_resolution()
+
+    def _clean_resolution(self):
+        errors = {}
+        if self.state == self.State.RESOLVED or self.resolved_on or self.resolution_method:
+            if not self.resolved_on:
+                errors["resolved_on"] = "已化解的纠纷必须填写化解日期。"
+            if not self.resolution_method:
+                errors["resolution_method"] = "已化解的纠纷必须选择化解方式。"
+        if self.resolved_on and self.state not in (self.State.RESOLVED, self.State.CLOSED):
+            errors["resolved_on"] = f"状态为“{self.get_state_display()}”的纠纷不能有化解日期。"
+        if self.resolved_on and self.received_on and self.resolved_on < self.received_on:
+            errors["resolved_on"] = "化解日期不能早于受理日期。"
+        if self.resolved_on and self.resolved_on > timezone.localdate():
+            errors["resolved_on"] = "化解日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class DisputeStep(models.Model):
+    """One state change of a dispute: to which state, on which day, recorded by whom."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="steps", verbose_name="纠纷")
+    state = models.CharField("状态", max_length=20, choices=Dispute.State.choices)
+    happened_on = models.DateField("日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+",
+                                    verbose_name="办理人")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纠纷办理步骤"
+        ordering = ["happened_on", "recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.happened_on:%Y-%m-%d} {self.get_state_display()}"
+
+
+PHONE_DIGITS = re.compile(r"\d")
+MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
+
+
+def mask_phone(value):
+    """139 0712 6138 → 139****6138. An already masked number stays as it is; anything with fewer than 7 digits is
+    refused (ValidationError), so no full number is ever stored."""
+    value = (value or "").strip()
+    if not value or MASKED_PHONE.match(value):
+        return value
+    digits = "".join(PHONE_DIGITS.findall(value))
+    if len(digits) < 7 or len(digits) > 12:
+        raise ValidationError("请输入正确的联系电话（手机号或固定电话）。")
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+class Satisfaction(models.TextChoices):
+    NOT_SURVEYED = "not_surveyed", "未回访"
+    SATISFIED = "satisfied", "满意"
+    FAIRLY_SATISFIED = "fairly_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class Ticket(TownshipRecord):
+    class State(models.TextChoices):
+        RECEIVED = "received", "待签收"
+        SIGNED = "signed", "办理中"
+        RETURNED = "returned", "已退单"
+        CLOSED = "closed", "已办结"
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "电话"
+        WEBSITE = "website", "网站"
+        WECHAT = "wechat", "微信"
+        MINI_PROGRAM = "mini_program", "小程序"
+        SMS = "sms", "短信"
+        OTHER = "other", "其他"
+
+    class Subject(models.TextChoices):
+        SOCIAL_SECURITY = "social_security", "社会保障"
+        AGRICULTURE = "agriculture", "农业农村"
+        CONSTRUCTION = "construction", "城乡建设"
+        ENVIRONMENT = "environment", "环境保护"
+        MARKET = "market", "市场监管"
+        PUBLIC_SECURITY = "public_security", "治安管理"
+        TRANSPORT = "transport", "交通运输"
+        EDUCATION_HEALTH = "education_health", "教育卫生"
+        OTHER = "other", "其他"
+
+    OPEN_STATES = (State.RECEIVED, State.SIGNED)
+
+    ticket_number = models.CharField("工单编号", max_length=40)
+    received_at = models.DateTimeField("受理时间")
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
+    subject = models.CharField("事项分类", max_length=20, choices=Subject.choices, default=Subject.OTHER)
+    title = models.CharField("诉求标题", max_length=100)
+    content = models.TextField("诉求内容")
+    caller_name = models.CharField("诉求人", max_length=50, blank=True)
+    caller_phone = models.CharField(
+        "联系电话", max_length=11, blank=True, help_text="只保存遮蔽后的号码，例如 139****6138。",
+        validators=[RegexValidator(MASKED_PHONE, "联系电话只能以遮蔽形式保存，例如 139****6138。")],
+    )
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="所属村（社区）")
+    handling_unit = models.CharField("承办单位", max_length=100, blank=True)
+    deadline = models.DateField("办理时限")
+    deadline_given = models.BooleanField("办理时限由平台给定", default=False,
+                                         help_text="否：按诉求类型的工作日时限自动计算。")
+    extended_deadline = models.DateField("延期后时限", null=True, blank=True)
+    extension_reason = models.CharField("延期原因", max_length=200, blank=True)
+    state = models.CharField("工单状态", max_length=20, choices=State.choices, default=State.RECEIVED)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    returned_at = models.DateTimeField("退单时间", null=True, blank=True)
+    return_reason = models.CharField("退单原因", max_length=200, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reply = models.TextField("答复内容", blank=True)
+    satisfaction = models.CharField("回访满意度", max_length=20, choices=Satisfaction.choices,
+                                    default=Satisfaction.NOT_SURVEYED)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "12345工单"
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "ticket_number"], name="ticket_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_number} {self.title}"
+
+    @property
+    def due(self):
+        """The deadline in force: the extended one when an extension was recorded."""
+        return self.extended_deadline or self.deadline
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
+
+    def is_overdue(self, today=None):
+        return self.is_open and self.due is not None and self.due < (today or timezone.localdate())
+
+    @property
+    def closed_on_time(self):
+        return self.closed_at is not None and timezone.localtime(self.closed_at).date() <= self.due
+
+    def save(self, *args, **kwargs):
+        self.caller_phone = mask_phone(self.caller_phone)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        _village_in_township(self)
+        try:
+            self.caller_phone = mask_phone(self.caller_phone)
+        except ValidationError as error:
+            raise ValidationError({"caller_phone": error.messages}) from None
+        self._clean_times()
+        self._clean_state()
+
+    def _clean_times(self):
+        errors = {}
+        received = timezone.localtime(self.received_at).date() if self.received_at else None
+        for name in ("signed_at", "returned_at", "closed_at"):
+            moment = getattr(self, name)
+            if moment and self.received_at and moment < self.received_at:
+                label = self._meta.get_field(name).verbose_name
+                errors[name] = f"{label}不能早于受理时间。"
+            elif moment and moment > timezone.now():
+                errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
+        if self.deadline and received and self.deadline < received:
+            errors["deadline"] = "办理时限不能早于受理时间。"
+        if self.extended_deadline and self.deadline and self.extended_deadline <= self.deadline:
+            errors["extended_deadline"] = "延期后时限应晚于原办理时限。"
+        if self.extended_deadline and not self.extension_reason.strip():
+            errors["extension_reason"] = "延期必须填写原因。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_state(self):
+        errors = {}
+        if self.state == self.State.CLOSED:
+            if not self.closed_at:
+                errors["closed_at"] = "已办结的工单必须填写办结时间。"
+            if not self.reply.strip():
+                errors["reply"] = "已办结的工单必须填写答复内容。"
+        elif self.closed_at:
+            errors["closed_at"] = "未办结的工单不能有办结时间。"
+        if self.state == self.State.RETURNED and not self.return_reason.strip():
+            errors["return_reason"] = "退单必须填写原因。"
+        if self.satisfaction != Satisfaction.NOT_SURVEYED and self.state != self.State.CLOSED:
+            errors["satisfaction"] = "工单办结后才能回访满意度。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class TicketStep(models.Model):
+    """One step of a ticket's life (受理, 签收, 延期, 退单, 办结, 回访), dated and signed."""
+
+    class Action(models.TextChoices):
+        RECEIVE = "receive", "受理"
+        SIGN = "sign", "签收"
+        EXTEND = "extend", "延期"
+        RETURN = "return", "退单"
+        CLOSE = "close", "办结"
+        SURVEY = "survey", "回访"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="steps", verbose_name="工单")
+    action = models.CharField("环节", max_length=20, choices=Action.choices)
+    happened_at = models.DateTimeField("时间")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+",
+                                    verbose_name="办理人")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单办理步骤"
+        ordering = ["happened_at", "recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.happened_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+def ticket_deadline(received_at, request_type, *, sla, calendar):
+    """办理时限: `sla[request_type]` working days after the day of receipt (a pure function: pass the SLA table and
+    a loaded WorkCalendar)."""
+    received_on = timezone.localtime(received_at).date() if timezone.is_aware(received_at) else received_at.date()
+    return calendar.add_working_days(received_on, sla[request_type])
+

@@ -1,0 +1,133 @@
+"""Reads of disputes and tickets for the lists, the 工作台, the county dashboard and the annual report. Every
+selector takes the township first and filters by it explicitly (it also works inside a django-scopes scope).
+
+Definitions (DOMAIN.md §3–4):
+- 化解率 = disputes resolved (a 化解日期 is recorded) ÷ disputes received; in progress = still 登记/调解中/已流转;
+  a dispute that ended 未化解 (引导诉讼、仲裁) is neither.
+- 办结率 = closed ÷ 应办理 (received minus tickets returned to the platform); 按期办结率 = closed on or before the
+  deadline in force (the extended one after a 延期) ÷ 应办理; 满意率 = (满意 + 基本满意) ÷ 回访数, 未回访 excluded.
+- Overdue = open (待签收/办理中) with the deadline in force before today; due soon = open and due within the next
+  2 working days (today included).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+
+from disputes.models import Dispute, Satisfaction, Ticket
+
+
+def _ratio(part, whole):
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class DisputeFigures:
+    received: int
+    resolved: int
+    in_progress: int
+    unresolved: int
+
+    @property
+    def resolution_rate(self):
+        return _ratio(self.resolved, self.received)
+
+
+@dataclass(frozen=True)
+class TicketFigures:
+    received: int
+    returned: int
+    closed: int
+    closed_on_time: int
+    surveyed: int
+    satisfied: int
+    dissatisfied: int
+
+    @property
+    def to_handle(self):
+        return self.received - self.returned
+
+    @property
+    def closing_rate(self):
+        return _ratio(self.closed, self.to_handle)
+
+    @property
+    def on_time_rate(self):
+        return _ratio(self.closed_on_time, self.to_handle)
+
+    @property
+    def satisfaction_rate(self):
+        return _ratio(self.satisfied, self.surveyed)
+
+    @property
+    def dissatisfaction_rate(self):
+        return _ratio(self.dissatisfied, self.surveyed)
+
+
+def dispute_queryset(*, township):
+    return Dispute.objects.active().filter(township=township)
+
+
+def ticket_queryset(*, township):
+    return Ticket.objects.active().filter(township=township).annotate(due_on=Coalesce("extended_deadline", "deadline"))
+
+
+def dispute_figures(disputes):
+    counts = disputes.aggregate(
+        received=Count("pk"),
+        resolved=Count("pk", filter=Q(resolved_on__isnull=False)),
+        in_progress=Count("pk", filter=Q(state__in=Dispute.OPEN_STATES)),
+        unresolved=Count("pk", filter=Q(resolved_on__isnull=True) & ~Q(state__in=Dispute.OPEN_STATES)),
+    )
+    return DisputeFigures(**counts)
+
+
+def ticket_figures(tickets):
+    """Figures of an annotated ticket queryset (from `ticket_queryset`, filtered as the caller likes)."""
+    closed = Q(state=Ticket.State.CLOSED)
+    surveyed = ~Q(satisfaction=Satisfaction.NOT_SURVEYED)
+    counts = tickets.aggregate(
+        received=Count("pk"),
+        returned=Count("pk", filter=Q(state=Ticket.State.RETURNED)),
+        closed=Count("pk", filter=closed),
+        closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("due_on"))),
+        surveyed=Count("pk", filter=surveyed),
+        satisfied=Count("pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED])),
+        dissatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
+    )
+    return TicketFigures(**counts)
+
+
+def dispute_stats(*, township, year):
+    """Disputes received in `year`: received, resolved (as of now), in progress, 未化解, and resolution_rate."""
+    return dispute_figures(dispute_queryset(township=township).filter(received_on__year=year))
+
+
+def ticket_stats(*, township, year):
+    """Tickets received in `year`: received, closed, closed_on_time, surveyed, satisfied (+ the rates)."""
+    return ticket_figures(ticket_queryset(township=township).filter(received_at__year=year))
+
+
+def open_tickets(*, township):
+    return ticket_queryset(township=township).filter(state__in=Ticket.OPEN_STATES)
+
+
+def overdue_tickets(*, township, today):
+    return open_tickets(township=township).filter(due_on__lt=today).order_by("due_on", "received_at")
+
+
+def due_soon_tickets(*, township, today, calendar, within=2):
+    """Open tickets due today or within the next `within` working days."""
+    last_day = calendar.add_working_days(today, within)
+    return open_tickets(township=township).filter(due_on__gte=today, due_on__lte=last_day).order_by(
+        "due_on", "received_at"
+    )
+
+
+def dispute_years(*, township):
+    return sorted({d.year for d in dispute_queryset(township=township).dates("received_on", "year")}, reverse=True)
+
+
+def ticket_years(*, township):
+    return sorted({d.year for d in ticket_queryset(township=township).datetimes("received_at", "year")}, reverse=True)
