@@ -76,6 +76,7 @@ def dispute_list(request, township):
     page, query = paginate(request, disputes)
     return render(request, "disputes/dispute_list.html", {
         "township": township, "form": form, "figures": figures, "page": page, "query": query,
+        "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
@@ -106,8 +107,8 @@ def dispute_edit(request, township, pk):
 def dispute_detail(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.select_related("category", "village", "voided_by"), pk=pk)
     return render(request, "disputes/dispute_detail.html", {
-        "township": township, "dispute": dispute,
-        "steps": dispute.steps.select_related("recorded_by"),
+        "township": township, "dispute": dispute, "next_states": Dispute.NEXT_STATES[dispute.state],
+        "steps": dispute.steps.select_related("recorded_by"), "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
@@ -181,19 +182,23 @@ def ticket_list(request, township):
     page, query = paginate(request, tickets)
     return render(request, "disputes/ticket_list.html", {
         "township": township, "form": form, "figures": figures, "page": page, "query": query, "today": today,
-        "show_callers": _can_see_callers(request.user, township),
+        "show_callers": _can_see_callers(request.user, township), "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
 @permission_required(Perm.VIEW_RECORDS)
 def ticket_overdue(request, township):
     today = timezone.localdate()
-    return render(request, "disputes/ticket_overdue.html", {
-        "township": township, "today": today,
-        "overdue": selectors.overdue_tickets(township=township, today=today).select_related("village"),
-        "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load())
-        .select_related("village"),
-    })
+    overdue = selectors.overdue_tickets(township=township, today=today)
+    due_soon = selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load())
+    sections = [
+        {"id": "overdue", "title": "已逾期", "icon": "exclamation-octagon", "css": "text-danger",
+         "tickets": list(overdue.select_related("village")), "empty": "没有逾期未办结的工单。"},
+        {"id": "due-soon", "title": "2个工作日内到期", "icon": "hourglass-split", "css": "text-warning-emphasis",
+         "tickets": list(due_soon.select_related("village")), "empty": "近2个工作日内没有到期的工单。"},
+    ]
+    return render(request, "disputes/ticket_overdue.html", {"township": township, "today": today,
+                                                              "sections": sections})
 
 
 def _edit_ticket(request, township, form):
@@ -227,6 +232,7 @@ def ticket_detail(request, township, pk):
     return render(request, "disputes/ticket_detail.html", {
         "township": township, "ticket": ticket, "steps": ticket.steps.select_related("recorded_by"),
         "overdue": ticket.is_overdue(), "show_callers": _can_see_callers(request.user, township),
+        "can_edit": request.user.can(Perm.EDIT_RECORDS),
         "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items()
                     if ticket.state in form.from_states],
     })
