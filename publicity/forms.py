@@ -10,6 +10,7 @@ from xilian.models import Village
 from xilian.records import VersionedModelForm
 
 REQUIRED = "请填写此项。"
+ATTACHMENT_HELP = "可多选；jpg、png、webp 图片或 pdf、docx、xlsx 文档，每个不超过10 MB"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -72,7 +73,7 @@ class TownshipRecordForm(VersionedModelForm):
 class EventRecordForm(TownshipRecordForm):
     # Declared so that the scoped manager is not queried at import; the township's choices are set per form.
     lawyer = forms.ModelChoiceField(label="参与律师", queryset=Lawyer._base_manager.none(), required=False)
-    attachments = AttachmentsField(label="照片和附件", help_text="jpg、png、webp、pdf、docx、xlsx，每个不超过10 MB，可多选")
+    attachments = AttachmentsField(label="照片和附件", help_text=ATTACHMENT_HELP)
 
     class Meta:
         model = Event
@@ -105,7 +106,7 @@ class EventRecordForm(TownshipRecordForm):
 
 class StudyRecordForm(TownshipRecordForm):
     laws = forms.ModelMultipleChoiceField(label="学习的法律法规", queryset=Law._base_manager.none())
-    attachments = AttachmentsField(label="签到表、照片等", help_text="jpg、png、webp、pdf、docx、xlsx，每个不超过10 MB，可多选")
+    attachments = AttachmentsField(label="签到表、照片等", help_text=ATTACHMENT_HELP)
 
     class Meta:
         model = Study
@@ -113,7 +114,10 @@ class StudyRecordForm(TownshipRecordForm):
             "date", "form", "laws", "topic", "speaker", "chair", "chaired_by_principal", "attendees", "hours", "note",
         ]
         widgets = {"date": DATE_WIDGET, "laws": forms.SelectMultiple(attrs={"size": 8})}
-        error_messages = {"attendees": {"min_value": "参学人数不能为负数。"}, "hours": {"min_value": "学时不能为负数。"}}
+        error_messages = {
+            "attendees": {"min_value": "参学人数不能为负数。"},
+            "hours": {"min_value": "学时不能为负数。", "max_digits": "学时过大。"},
+        }
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, township=township, **kwargs)
@@ -153,7 +157,8 @@ class ListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.township = township
         this_year = datetime.date.today().year
-        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in sorted({*years, this_year}, reverse=True))]
+        year_choices = [(year, f"{year}年") for year in sorted({*years, this_year}, reverse=True)]
+        self.fields["year"].choices = [("", "全部年度"), *year_choices]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
@@ -170,7 +175,9 @@ class ListFilterForm(forms.Form):
 class EventFilterForm(ListFilterForm):
     village = forms.ChoiceField(label="村（社区）", required=False)
     key_date = forms.ChoiceField(label="宣传节点", required=False, choices=[("", "全部节点"), *KeyDate.choices])
-    form = forms.ModelChoiceField(label="形式", required=False, queryset=EventForm.objects.all(), empty_label="全部形式")
+    form = forms.ModelChoiceField(
+        label="形式", required=False, queryset=EventForm.objects.all(), empty_label="全部形式"
+    )
     field_order = ["year", "month", "village", "key_date", "form", "q"]
 
     def __init__(self, *args, **kwargs):
@@ -201,7 +208,9 @@ class EventFilterForm(ListFilterForm):
 
 class StudyFilterForm(ListFilterForm):
     form = forms.ChoiceField(label="学习形式", required=False, choices=[("", "全部形式"), *Study.Form.choices])
-    law = forms.ModelChoiceField(label="法律法规", required=False, queryset=Law._base_manager.none(), empty_label="全部")
+    law = forms.ModelChoiceField(
+        label="法律法规", required=False, queryset=Law._base_manager.none(), empty_label="全部"
+    )
     field_order = ["year", "month", "form", "law", "q"]
 
     def __init__(self, *args, **kwargs):

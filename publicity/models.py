@@ -73,7 +73,7 @@ class Law(TownshipRecord):
         return self.name
 
     def clean(self):
-        self.name = (self.name or "").strip().strip("《》")
+        self.name = (self.name or "").strip()
         if not self.name:
             raise ValidationError({"name": "请填写法律法规名称。"})
         if self.township_id and Law.objects.filter(township_id=self.township_id, name=self.name).exclude(
@@ -223,7 +223,7 @@ class Study(TownshipRecord):
 
     def content(self):
         """What was studied, as the ledger's 学习内容 column shows it."""
-        return self.topic or "、".join(f"《{law.name}》" for law in self.laws.all())
+        return self.topic or "、".join(law.name for law in self.laws.all())
 
 
 def attachment_path(instance, filename):

@@ -28,16 +28,18 @@ EVENT_SORT = {"date": "date", "name": "name", "participants": "participants", "m
 STUDY_SORT = {"date": "date", "form": "form", "attendees": "attendees", "hours": "hours"}
 
 
+def _render(request, template, context):
+    """Render with `can_edit`, so that leaders and the county office see no edit buttons."""
+    return render(request, template, {**context, "can_edit": request.user.can(Perm.EDIT_RECORDS)})
+
+
 def _years(queryset):
     return {d.year for d in queryset.dates("date", "year")}
 
 
 def _list_context(request, township, records, filter_form_class, sort_columns):
     form = filter_form_class(request.GET, township=township, years=_years(records))
-    if form.is_valid():
-        records = form.filter(records)
-    else:
-        records = records.none()
+    records = form.filter(records) if form.is_valid() else records.none()
     records, sort = sort_queryset(request, records, sort_columns, "-date")
     page, query = paginate(request, records)
     return {"filter_form": form, "page": page, "query": query, "sort": sort, "records": records}
@@ -62,7 +64,7 @@ def _record_form_page(request, township, form_class, record, template, done_url)
         if saved is not None:
             messages.success(request, f"已保存：{saved}")
             return redirect(done_url(saved))
-    return render(request, template, {"form": form, "record": record, "township": township})
+    return _render(request, template, {"form": form, "record": record, "township": township})
 
 
 def _detail_url(name):
@@ -81,14 +83,14 @@ def _list_url(name):
 def event_list(request, township):
     context = _list_context(request, township, selectors.event_list(township=township), EventFilterForm, EVENT_SORT)
     context["totals"] = selectors.event_totals(context.pop("records"))
-    return render(request, "publicity/event_list.html", context)
+    return _render(request, "publicity/event_list.html", context)
 
 
 @require_GET
 @permission_required(Perm.VIEW_RECORDS)
 def event_detail(request, township, pk):
     event = get_object_or_404(Event.objects.select_related("village", "lawyer", "voided_by", "created_by"), pk=pk)
-    return render(request, "publicity/event_detail.html", {"event": event, "attachments": event.attachments.all()})
+    return _render(request, "publicity/event_detail.html", {"event": event, "attachments": event.attachments.all()})
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -122,14 +124,14 @@ def event_void(request, township, pk):
 def study_list(request, township):
     context = _list_context(request, township, selectors.study_list(township=township), StudyFilterForm, STUDY_SORT)
     context["totals"] = selectors.study_totals(context.pop("records"))
-    return render(request, "publicity/study_list.html", context)
+    return _render(request, "publicity/study_list.html", context)
 
 
 @require_GET
 @permission_required(Perm.VIEW_RECORDS)
 def study_detail(request, township, pk):
     study = get_object_or_404(Study.objects.select_related("voided_by", "created_by"), pk=pk)
-    return render(request, "publicity/study_detail.html", {"study": study, "attachments": study.attachments.all()})
+    return _render(request, "publicity/study_detail.html", {"study": study, "attachments": study.attachments.all()})
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -175,7 +177,7 @@ def lawyer_list(request, township):
         "on_date": on_date,
         "coverage": selectors.lawyer_coverage(township=township, on_date=on_date),
     }
-    return render(request, "publicity/lawyer_list.html", context)
+    return _render(request, "publicity/lawyer_list.html", context)
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -205,7 +207,7 @@ def lawyer_void(request, township, pk):
 @permission_required(Perm.VIEW_RECORDS)
 def law_list(request, township):
     laws = selectors.law_choices(township=township)
-    return render(request, "publicity/law_list.html", {"laws": laws, "form": LawRecordForm(township=township)})
+    return _render(request, "publicity/law_list.html", {"laws": laws, "form": LawRecordForm(township=township)})
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -215,7 +217,7 @@ def law_create(request, township):
         law = record_save(request=request, form=form)
         messages.success(request, f"已添加：{law}")
         return redirect("publicity:law_list", township=township.code)
-    return render(request, "publicity/law_list.html", {"laws": selectors.law_choices(township=township), "form": form})
+    return _render(request, "publicity/law_list.html", {"laws": selectors.law_choices(township=township), "form": form})
 
 
 # 附件
