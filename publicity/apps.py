@@ -1,5 +1,8 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
+
+EVENT_FORMS = ["讲座", "街头宣传", "横幅", "电子显示屏", "微信", "短信", "展板", "现场宣传", "宪法宣誓", "入户走访",
+               "知识竞赛"]
 
 
 class PublicityConfig(AppConfig):
@@ -9,7 +12,16 @@ class PublicityConfig(AppConfig):
     def ready(self):
         from xilian.models import Township
 
+        post_migrate.connect(_seed_event_forms, sender=self, dispatch_uid="publicity_seed_event_forms")
         post_save.connect(_seed_laws_of_new_township, sender=Township, dispatch_uid="publicity_seed_laws")
+
+
+def _seed_event_forms(sender, using="default", **kwargs):
+    """The default forms of an event, after every migrate (and every flush, which tests do), like contenttypes."""
+    from publicity.models import EventForm
+
+    for order, name in enumerate(EVENT_FORMS, start=1):
+        EventForm.objects.using(using).get_or_create(name=name, defaults={"order": order})
 
 
 def _seed_laws_of_new_township(sender, instance, created, raw=False, **kwargs):
