@@ -317,12 +317,16 @@ class Ticket(TownshipRecord):
         self.caller_phone = mask_phone(self.caller_phone)
         super().save(*args, **kwargs)
 
-    def clean(self):
-        _village_in_township(self)
+    def clean_fields(self, exclude=None):
+        """Mask the phone before the field validators see it, so an importer may pass the full number."""
         try:
             self.caller_phone = mask_phone(self.caller_phone)
         except ValidationError as error:
             raise ValidationError({"caller_phone": error.messages}) from None
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        _village_in_township(self)
         self._clean_times()
         self._clean_state()
 
