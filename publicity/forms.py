@@ -100,8 +100,8 @@ class EventRecordForm(TownshipRecordForm):
         self.fields["forms"].queryset = EventForm.objects.all()
         self.fields["forms"].error_messages["required"] = "请至少选择一种形式。"
         self.fields["key_date"].choices = [("", "无（日常宣传）"), *KeyDate.choices]
-        if not self.instance.pk:
-            self.initial.setdefault("organiser", f"{township.name}人民政府")
+        if not self.instance.organiser:
+            self.initial["organiser"] = f"{township.name}人民政府"
 
 
 class StudyRecordForm(TownshipRecordForm):

@@ -11,9 +11,9 @@ from xilian.roles import Role
 STAFF = frozenset({Role.STAFF})
 
 
-def png_bytes():
+def png_bytes(size=(8, 6)):
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), "red").save(buffer, "PNG")
+    Image.new("RGB", size, "#c0392b").save(buffer, "PNG")
     return buffer.getvalue()
 
 
