@@ -74,9 +74,9 @@ def _phone(rng):
         rng.choice("0123456789") for _ in range(8)))
 
 
-def _day_in(rng, year):
+def _day_in(rng, year, last_day=None):
     start = date(year, 1, 1)
-    return start + timedelta(days=rng.randrange((date(year + 1, 1, 1) - start).days))
+    return start + timedelta(days=rng.randrange(((last_day or date(year, 12, 31)) - start).days + 1))
 
 
 def _at(day, hour, minute):
@@ -103,7 +103,8 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
     villages = list(township.villages.all())
     categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
     names = [name for name in CATEGORY_WEIGHTS if name in categories]
-    received_days = sorted(_day_in(rng, year) for _ in range(total))
+    # received by early December and resolved within the year, as the ledger behind a report dated in December
+    received_days = sorted(_day_in(rng, year, date(year, 12, 8)) for _ in range(total))
     still_open = set(rng.sample(range(total), open_count))
     for index, received_on in enumerate(received_days):
         category = rng.choices(names, weights=[CATEGORY_WEIGHTS[n] for n in names])[0]
@@ -125,7 +126,7 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
             if state == Dispute.State.TRANSFERRED:
                 steps.append((state, mediating_on + timedelta(days=7), "移送镇司法所继续调处"))
         else:
-            resolved_on = mediating_on + timedelta(days=rng.randint(3, 35))
+            resolved_on = min(mediating_on + timedelta(days=rng.randint(3, 35)), date(year, 12, 28))
             method = rng.choices(list(Dispute.ResolutionMethod), [45, 24, 35, 2])[0]
             state = Dispute.State.CLOSED if rng.random() < 0.7 else Dispute.State.RESOLVED
             fields.update(resolved_on=resolved_on, resolution_method=method)
@@ -172,7 +173,7 @@ def load_tickets(township, *, years, total, open_count, late_count, rng):
         request_type, subject, title, content = rng.choice(TICKET_TOPICS)
         village = rng.choice(villages)
         deadline = ticket_deadline(received_at, request_type, sla=sla, calendar=calendar)
-        signed_at = received_at + timedelta(hours=rng.randint(1, 20))
+        signed_at = received_at + timedelta(hours=rng.randint(1, 3), minutes=rng.randrange(60))
         fields = {
             "received_at": received_at,
             "channel": rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0],
@@ -185,9 +186,9 @@ def load_tickets(township, *, years, total, open_count, late_count, rng):
         steps = [(TicketStep.Action.RECEIVE, received_at, f"办理时限 {deadline:%Y-%m-%d}"),
                  (TicketStep.Action.SIGN, signed_at, "")]
         if index < total - open_count:
-            due_end = _at(deadline, 18, 0)
-            closed_at = due_end + timedelta(days=rng.randint(1, 6)) if index in late else signed_at + (
-                due_end - signed_at) * rng.uniform(0.2, 0.95)
+            closed_on = deadline + timedelta(days=rng.randint(1, 6)) if index in late else signed_at.date() + timedelta(
+                days=rng.randint(0, (deadline - signed_at.date()).days))
+            closed_at = max(_at(closed_on, rng.randint(9, 17), rng.randrange(60)), signed_at + timedelta(hours=2))
             reply = f"经{fields['handling_unit']}核实处理，已向诉求人答复：{title}问题已按规定处理。"
             fields.update(state=Ticket.State.CLOSED, closed_at=closed_at, reply=reply,
                           satisfaction=satisfactions[index])

@@ -119,6 +119,7 @@ def dispute_state(request, township, pk):
     if not Dispute.NEXT_STATES[dispute.state]:
         messages.info(request, "该纠纷已回访结案，状态不能再变更。")
         return redirect(detail_url)
+    state_label = dispute.get_state_display()
     form = DisputeStateForm(request.POST or None, instance=dispute)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,6 +131,7 @@ def dispute_state(request, township, pk):
             return redirect(detail_url)
     return render(request, "disputes/record_action.html", {
         "township": township, "record": dispute, "form": form, "title": "变更状态", "cancel_url": detail_url,
+        "state_label": state_label,
         "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
     })
 
@@ -246,6 +248,7 @@ def ticket_action(request, township, pk, action):
     if ticket.state not in form_class.from_states:
         messages.info(request, f"工单当前为“{ticket.get_state_display()}”，不能{form_class.title}。")
         return redirect(detail_url)
+    state_label = ticket.get_state_display()
     form = form_class(request.POST or None, instance=ticket)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,6 +260,7 @@ def ticket_action(request, township, pk, action):
             return redirect(detail_url)
     return render(request, "disputes/record_action.html", {
         "township": township, "record": ticket, "form": form, "title": form_class.title, "cancel_url": detail_url,
+        "state_label": state_label,
         "list_url": "disputes:ticket_list", "list_label": "12345工单",
     })
 

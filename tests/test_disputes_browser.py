@@ -1,0 +1,76 @@
+import pytest
+from django.utils import timezone
+
+from tests.browser import browser, log_in, page, screenshot  # noqa: F401  (fixtures)
+from tests.conftest import PASSWORD
+from tests.permissions.disputes import make_ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_clerk_registers_a_ticket_sees_its_deadline_and_closes_it(page, live_server, demo):  # noqa: F811
+    log_in(page, live_server, "xilian_staff", PASSWORD)
+    page.wait_for_url(f"**/t/{demo.xilian.code}/")
+    page.locator("#sidebar").get_by_role("link", name="12345工单").click()
+    page.get_by_role("link", name="登记工单").click()
+    page.locator("#id_ticket_number").fill("XW202109300001")
+    page.locator("#id_received_at").fill("2021-09-30T10:00")
+    page.locator("#id_request_type").select_option(label="咨询")
+    page.locator("#id_subject").select_option(label="社会保障")
+    page.locator("#id_title").fill("城乡居民医保缴费咨询")
+    page.locator("#id_content").fill("咨询今年城乡居民医保缴费标准和缴费渠道。")
+    page.locator("#id_caller_name").fill("林霞")
+    page.locator("#id_caller_phone").fill("13907126138")
+    page.locator("#id_village").select_option(label="迈谷村")
+    screenshot(page, "disputes-ticket-form")
+    page.get_by_role("button", name="保存").click()
+
+    deadline = page.locator("#deadline")
+    assert "2021年10月9日" in deadline.inner_text()  # 国庆 skipped, the 调休 Saturday counted
+    assert "139****6138" in page.content() and "13907126138" not in page.content()
+    screenshot(page, "disputes-ticket-detail")
+
+    page.get_by_role("link", name="办结").click()
+    page.locator("#id_closed_at").fill("2021-09-29T16:00")
+    page.locator("#id_reply").fill("已告知缴费标准和缴费渠道。")
+    page.get_by_role("button", name="确认办结").click()
+    error = page.locator("#id_closed_at-error")
+    assert error.inner_text() == "办结时间不能早于受理时间。"
+    screenshot(page, "disputes-ticket-close-error")
+
+    page.locator("#id_closed_at").fill("2021-10-08T16:00")
+    page.get_by_role("button", name="确认办结").click()
+    assert "已办结" in page.locator("h1").inner_text()
+    assert "按期办结" in page.locator("#deadline").inner_text()
+    assert "已告知缴费标准和缴费渠道。" in page.locator("#reply").inner_text()
+    screenshot(page, "disputes-ticket-closed")
+
+
+def test_a_leader_reaches_the_overdue_list_in_one_click(page, live_server, demo):  # noqa: F811
+    make_ticket(demo.xilian, title="村道路灯不亮", village=demo.xilian.villages.get(name="龙腋村"))
+    make_ticket(demo.xilian, ticket_number="XW202610010001", title="低保申请进度",
+                received_at=timezone.now(), deadline=timezone.localdate())
+    log_in(page, live_server, "xilian_leader", PASSWORD)
+    page.wait_for_url(f"**/t/{demo.xilian.code}/")
+    screenshot(page, "disputes-home")
+    page.locator("#overdue-card").click()
+    page.wait_for_url("**/tickets/overdue/")
+    assert "村道路灯不亮" in page.locator("#overdue").inner_text()
+    assert "低保申请进度" in page.locator("#due-soon").inner_text()
+    screenshot(page, "disputes-overdue")
+
+
+def test_the_ticket_list_with_demo_figures(page, live_server, demo, settings, monkeypatch):  # noqa: F811
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    call_command("load_demo")
+    log_in(page, live_server, "xilian_leader", PASSWORD)
+    page.wait_for_url(f"**/t/{demo.xilian.code}/")
+    page.goto(f"{live_server.url}/t/{demo.xilian.code}/disputes/tickets/?year=2021")
+    assert page.locator('[data-figure="办结率"]').inner_text() == "100.0%"
+    screenshot(page, "disputes-ticket-list")
+    page.goto(f"{live_server.url}/t/{demo.xilian.code}/disputes/cases/?year=2021")
+    assert page.locator('[data-figure="化解率"]').inner_text() == "89.8%"
+    screenshot(page, "disputes-dispute-list")

@@ -1,0 +1,258 @@
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from disputes.models import Dispute, DisputeStep, SlaRule, Ticket, TicketStep
+from tests.permissions.disputes import make_dispute, make_ticket
+from xilian.models import AuditLog
+from xilian.records import STALE_MESSAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(demo, name, **kwargs):
+    return reverse(f"disputes:{name}", kwargs={"township": demo.xilian.code, **kwargs})
+
+
+def _ticket_data(demo, **overrides):
+    return {
+        "ticket_number": "XW202109300001", "received_at": "2021-09-30T10:00", "channel": "phone",
+        "request_type": "consultation", "subject": "social_security", "title": "医保缴费咨询",
+        "content": "咨询城乡居民医保缴费渠道。", "caller_name": "林霞", "caller_phone": "13907126138",
+        "village": demo.xilian.villages.first().pk, "handling_unit": "西连镇人民政府", "deadline": "", **overrides,
+    }
+
+
+def _dispute_data(demo, **overrides):
+    with scopes_disabled():
+        category = demo.county.dispute_categories.get(name="道路规划")
+    return {
+        "case_number": "（2021）西连调字第9号", "received_on": "2021-05-06", "category": category.pk,
+        "village": demo.xilian.villages.first().pk, "parties": "陈海、李明", "people_involved": "3",
+        "summary": "因村道拓宽占地发生纠纷。", "mediation_body": "西连村人民调解委员会", "mediator": "杨荣德",
+        "lead_official": "王建国", "risk_level": "low", "remarks": "", **overrides,
+    }
+
+
+@pytest.fixture
+def staff_client(client, demo):
+    return demo.client_for(client, "xilian_staff")
+
+
+def test_it_registers_a_ticket_with_its_working_day_deadline(staff_client, demo):
+    response = staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        ticket = Ticket.objects.get(ticket_number="XW202109300001")
+        assert ticket.steps.get().action == TicketStep.Action.RECEIVE
+    assert response.status_code == 302
+    assert (ticket.deadline, ticket.deadline_given) == (date(2021, 10, 9), False)
+    assert "2021年10月9日" in staff_client.get(response["Location"]).content.decode()
+
+
+def test_it_uses_the_sla_table(staff_client, demo):
+    SlaRule.objects.filter(request_type="consultation").update(working_days=3)
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        assert Ticket.objects.get().deadline == date(2021, 10, 11)
+
+
+def test_a_deadline_given_by_the_platform_is_kept(staff_client, demo):
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo, deadline="2021-10-20"))
+    with scopes_disabled():
+        ticket = Ticket.objects.get()
+    assert (ticket.deadline, ticket.deadline_given) == (date(2021, 10, 20), True)
+
+
+def test_a_computed_deadline_follows_a_corrected_receipt_time(staff_client, demo):
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        ticket = Ticket.objects.get()
+    staff_client.post(_url(demo, "ticket_edit", pk=ticket.pk), _ticket_data(
+        demo, received_at="2021-09-28T10:00", deadline="2021-10-09", loaded_version=ticket.version))
+    ticket.refresh_from_db()
+    assert ticket.deadline == date(2021, 9, 30)
+
+
+def test_the_full_phone_number_reaches_neither_page_nor_audit_log(staff_client, demo):
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        ticket = Ticket.objects.get()
+    page = staff_client.get(_url(demo, "ticket_detail", pk=ticket.pk)).content.decode()
+    assert "139****6138" in page and "13907126138" not in page
+    logged = str(list(AuditLog.objects.values_list("changes", "detail", "object_repr")))
+    assert "139****6138" in logged and "13907126138" not in logged
+
+
+def test_a_duplicate_ticket_number_is_refused_in_chinese(staff_client, demo):
+    make_ticket(demo.xilian, ticket_number="XW202109300001")
+    response = staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    assert response.status_code == 200
+    assert "本镇已有该工单编号的工单。" in response.content.decode()
+
+
+def test_closing_before_receipt_is_refused_next_to_the_field(staff_client, demo):
+    ticket = make_ticket(demo.xilian)
+    response = staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action="close"), {
+        "closed_at": "2021-09-29T10:00", "reply": "已答复。", "loaded_version": ticket.version,
+    })
+    assert response.context["form"].errors["closed_at"] == ["办结时间不能早于受理时间。"]
+    ticket.refresh_from_db()
+    assert ticket.state == Ticket.State.RECEIVED
+
+
+def test_a_ticket_walks_from_signing_to_survey(staff_client, demo):
+    ticket = make_ticket(demo.xilian)
+    steps = [
+        ("sign", {"signed_at": "2021-09-30T11:00"}),
+        ("extend", {"extended_deadline": "2021-10-15", "extension_reason": "需现场核实"}),
+        ("close", {"closed_at": "2021-10-12T16:00", "reply": "已告知缴费渠道。"}),
+        ("survey", {"satisfaction": "satisfied", "note": "电话回访"}),
+    ]
+    for action, data in steps:
+        ticket.refresh_from_db()
+        response = staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action=action),
+                                     {**data, "loaded_version": ticket.version})
+        assert response.status_code == 302, (action, response.context and response.context["form"].errors)
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.satisfaction, ticket.closed_on_time) == ("closed", "satisfied", True)
+    with scopes_disabled():
+        assert list(ticket.steps.order_by("pk").values_list("action", flat=True)) == [
+            "sign", "extend", "close", "survey"]
+        assert set(ticket.steps.values_list("recorded_by__username", flat=True)) == {"xilian_staff"}
+
+
+def test_a_ticket_is_returned_with_its_reason(staff_client, demo):
+    ticket = make_ticket(demo.xilian)
+    staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action="return"), {
+        "returned_at": "2021-09-30T15:00", "return_reason": "不属本镇事权", "loaded_version": ticket.version})
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.return_reason) == (Ticket.State.RETURNED, "不属本镇事权")
+
+
+def test_a_closed_ticket_cannot_be_closed_again(staff_client, demo):
+    ticket = make_ticket(demo.xilian, state=Ticket.State.CLOSED, reply="已答复。",
+                         closed_at=timezone.make_aware(datetime(2021, 10, 8, 9)))
+    response = staff_client.get(_url(demo, "ticket_action", pk=ticket.pk, action="close"))
+    assert response.status_code == 302
+
+
+def test_the_second_of_two_concurrent_edits_is_refused(client, demo):
+    ticket = make_ticket(demo.xilian)
+    first = _ticket_data(demo, ticket_number=ticket.ticket_number, title="第一人的修改", loaded_version=1)
+    second = _ticket_data(demo, ticket_number=ticket.ticket_number, title="第二人的修改", loaded_version=1)
+    demo.client_for(client, "xilian_staff")
+    assert client.post(_url(demo, "ticket_edit", pk=ticket.pk), first).status_code == 302
+    response = client.post(_url(demo, "ticket_edit", pk=ticket.pk), second)
+    assert STALE_MESSAGE in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.version) == ("第一人的修改", 2)
+
+
+def test_the_second_of_two_concurrent_dispute_edits_is_refused(staff_client, demo):
+    dispute = make_dispute(demo.xilian)
+    url = _url(demo, "dispute_edit", pk=dispute.pk)
+    data = _dispute_data(demo, case_number=dispute.case_number, loaded_version=1)
+    assert staff_client.post(url, {**data, "parties": "陈海、李明、王芳"}).status_code == 302
+    response = staff_client.post(url, {**data, "parties": "后来者"})
+    assert STALE_MESSAGE in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.parties == "陈海、李明、王芳"
+
+
+def test_it_registers_a_dispute_and_resolves_it(staff_client, demo):
+    response = staff_client.post(_url(demo, "dispute_create"), _dispute_data(demo))
+    assert response.status_code == 302
+    with scopes_disabled():
+        dispute = Dispute.objects.get()
+    response = staff_client.post(_url(demo, "dispute_state", pk=dispute.pk), {
+        "state": "resolved", "resolved_on": "2021-05-20", "resolution_method": "people", "follow_up": "",
+        "step_date": "2021-05-20", "note": "双方签订调解协议", "loaded_version": dispute.version,
+    })
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.state, dispute.resolved_on) == (Dispute.State.RESOLVED, date(2021, 5, 20))
+    with scopes_disabled():
+        assert list(dispute.steps.values_list("state", "happened_on")) == [
+            ("registered", date(2021, 5, 6)), ("resolved", date(2021, 5, 20))]
+
+
+def test_resolving_without_a_date_and_way_is_refused(staff_client, demo):
+    dispute = make_dispute(demo.xilian)
+    response = staff_client.post(_url(demo, "dispute_state", pk=dispute.pk), {
+        "state": "resolved", "step_date": "2021-05-20", "loaded_version": dispute.version,
+    })
+    errors = response.context["form"].errors
+    assert errors["resolved_on"] == ["已化解的纠纷必须填写化解日期。"]
+    assert errors["resolution_method"] == ["已化解的纠纷必须选择化解方式。"]
+    with scopes_disabled():
+        assert not DisputeStep.objects.exists()
+
+
+def test_a_state_the_current_one_does_not_lead_to_is_refused(staff_client, demo):
+    dispute = make_dispute(demo.xilian)
+    response = staff_client.post(_url(demo, "dispute_state", pk=dispute.pk), {
+        "state": "closed", "step_date": "2021-05-20", "loaded_version": dispute.version,
+    })
+    assert "state" in response.context["form"].errors
+
+
+def test_another_townships_record_is_404(staff_client, demo):
+    dispute, ticket = make_dispute(demo.maichen), make_ticket(demo.maichen)
+    assert staff_client.get(_url(demo, "dispute_detail", pk=dispute.pk)).status_code == 404
+    assert staff_client.get(_url(demo, "ticket_edit", pk=ticket.pk)).status_code == 404
+
+
+def test_a_voided_ticket_leaves_the_list_and_the_figures(staff_client, demo):
+    ticket = make_ticket(demo.xilian, title="重复登记")
+    response = staff_client.post(_url(demo, "ticket_void", pk=ticket.pk), {"reason": "重复录入"})
+    assert response.status_code == 302
+    listing = staff_client.get(_url(demo, "ticket_list"))
+    assert list(listing.context["page"]) == [] and listing.context["figures"].received == 0
+
+
+def test_the_dispute_list_filters_and_counts_what_it_shows(staff_client, demo):
+    make_dispute(demo.xilian, state=Dispute.State.RESOLVED, resolved_on=date(2021, 3, 9),
+                 resolution_method="people")
+    make_dispute(demo.xilian, state=Dispute.State.MEDIATING, parties="符亚妹、莫水生")
+    make_dispute(demo.xilian, received_on=date(2021, 7, 1))
+    response = staff_client.get(_url(demo, "dispute_list"), {"year": 2021, "month": 3})
+    figures = response.context["figures"]
+    assert (figures.received, figures.resolved) == (2, 1)
+    assert 'data-figure="化解率">50.0%' in response.content.decode()
+    searched = staff_client.get(_url(demo, "dispute_list"), {"q": "符亚妹"})
+    assert [d.parties for d in searched.context["page"]] == ["符亚妹、莫水生"]
+
+
+def test_the_ticket_list_filters_overdue_and_satisfaction(staff_client, demo):
+    make_ticket(demo.xilian, title="逾期未办")
+    make_ticket(demo.xilian, title="已办结", state=Ticket.State.CLOSED, reply="已答复。", satisfaction="satisfied",
+                closed_at=timezone.make_aware(datetime(2021, 10, 8, 9)))
+    overdue = staff_client.get(_url(demo, "ticket_list"), {"deadline": "overdue"})
+    assert [t.title for t in overdue.context["page"]] == ["逾期未办"]
+    satisfied = staff_client.get(_url(demo, "ticket_list"), {"satisfaction": "satisfied"})
+    assert [t.title for t in satisfied.context["page"]] == ["已办结"]
+    assert 'data-figure="满意率">100.0%' in satisfied.content.decode()
+
+
+def test_the_overdue_page_lists_open_tickets_past_their_deadline(staff_client, demo):
+    make_ticket(demo.xilian, title="逾期未办")
+    response = staff_client.get(_url(demo, "ticket_overdue"))
+    overdue, due_soon = response.context["sections"]
+    assert [t.title for t in overdue["tickets"]] == ["逾期未办"] and due_soon["tickets"] == []
+
+
+def test_the_home_page_links_to_the_overdue_list(client, demo):
+    make_ticket(demo.xilian)
+    demo.client_for(client, "xilian_leader")
+    page = client.get(reverse("township_home", kwargs={"township": demo.xilian.code})).content.decode()
+    assert _url(demo, "ticket_overdue") in page and "已逾期 1 件" in page
+
+
+def test_the_county_office_does_not_see_callers_names(client, demo):
+    ticket = make_ticket(demo.xilian, caller_name="林霞勇")
+    demo.client_for(client, "county_office")
+    assert "林霞勇" not in client.get(_url(demo, "ticket_detail", pk=ticket.pk)).content.decode()
+    assert "林霞勇" not in client.get(_url(demo, "ticket_list")).content.decode()
