@@ -1,13 +1,40 @@
+import threading
+
 import pytest
 
-from tests.browser import browser, log_in, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.permissions.publicity import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _open_event_form(page, live_server, demo):  # noqa: F811
+def _drive(scenario):
+    """Run `scenario(page)` with a Chromium of its own in a fresh thread: the session-wide `browser` fixture of
+    tests/browser.py is instantiated once per module that imports it, and a second sync Playwright cannot start in
+    a thread where another module's one already runs its event loop."""
+    from playwright.sync_api import sync_playwright
+
+    failures = []
+
+    def run():
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+                scenario(context.new_page())
+                browser.close()
+        except BaseException as failure:  # re-raised in the test's own thread
+            failures.append(failure)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def _open_event_form(page, live_server, demo):
     log_in(page, live_server, "xilian_staff", PASSWORD)
     page.wait_for_url(f"**/t/{demo.xilian.code}/")
     page.locator("#sidebar").get_by_role("link", name="普法活动").click()
@@ -15,7 +42,7 @@ def _open_event_form(page, live_server, demo):  # noqa: F811
     page.wait_for_url("**/publicity/events/new/")
 
 
-def _fill_event(page, *, participants):  # noqa: F811
+def _fill_event(page, *, participants):
     page.get_by_label("活动日期").fill("2021-12-04")
     page.get_by_label("活动名称").fill("国家宪法日宪法宣传")
     page.get_by_label("主题").fill("12·4国家宪法日")
@@ -28,7 +55,11 @@ def _fill_event(page, *, participants):  # noqa: F811
     page.get_by_label("发放资料（份）").fill("1500")
 
 
-def test_a_clerk_records_an_event_with_a_photo_and_voids_it(page, live_server, demo):  # noqa: F811
+def test_a_clerk_records_an_event_with_a_photo_and_voids_it(live_server, demo):
+    _drive(lambda page: _record_photo_event_and_void_it(page, live_server, demo))
+
+
+def _record_photo_event_and_void_it(page, live_server, demo):
     _open_event_form(page, live_server, demo)
     _fill_event(page, participants="-5")
     page.get_by_role("button", name="保存").click()
@@ -63,13 +94,17 @@ def test_a_clerk_records_an_event_with_a_photo_and_voids_it(page, live_server, d
     screenshot(page, "publicity-event-voided")
 
 
-def test_the_lists_read_well_with_the_demo_ledgers(page, live_server, demo):  # noqa: F811
+def test_the_lists_read_well_with_the_demo_ledgers(live_server, demo):
     from django_scopes import scopes_disabled
 
     from publicity.demo import load
 
     with scopes_disabled():
         load(demo.county)
+    _drive(lambda page: _read_the_demo_lists(page, live_server, demo))
+
+
+def _read_the_demo_lists(page, live_server, demo):
     log_in(page, live_server, "xilian_leader", PASSWORD)
     page.wait_for_url(f"**/t/{demo.xilian.code}/")
     page.goto(f"{live_server.url}/t/{demo.xilian.code}/publicity/studies/?year=2021")
