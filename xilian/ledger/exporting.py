@@ -75,13 +75,19 @@ def import_template(resource):
     sheet.append([resource.example_row.get(c.column_name, "") for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
-        sheet.cell(row=1, column=index).font = Font(bold=True, color="9B1C1C" if getattr(
-            column.widget, "required", False) else "000000")
+        sheet.cell(row=1, column=index).font = Font(
+            bold=True, color="9B1C1C" if getattr(column.widget, "required", False) else "000000"
+        )
         sheet.column_dimensions[letter].width = max(12, len(column.column_name) * 2 + 4)
         if isinstance(column.widget, ChoiceWidget) and not isinstance(column.widget, MultiChoiceWidget):
-            validation = DataValidation(type="list", formula1='"' + ",".join(column.widget.labels()) + '"',
-                                        allow_blank=not column.widget.required, showErrorMessage=True,
-                                        errorTitle="请从下拉列表中选择", error="请从下拉列表中选择一个可选值。")
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.widget.labels()) + '"',
+                allow_blank=not column.widget.required,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表中选择",
+                error="请从下拉列表中选择一个可选值。",
+            )
             validation.add(f"{letter}2:{letter}5000")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"

@@ -49,8 +49,13 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self):
-        return {"total_rows": self.total_rows, "new": self.new, "updated": self.updated,
-                "unchanged": self.unchanged, "errors": len(self.errors)}
+        return {
+            "total_rows": self.total_rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": len(self.errors),
+        }
 
 
 def normalise_header(text):
@@ -104,6 +109,12 @@ class LedgerResource(resources.Resource):
         """Model field values from the cleaned row (attributes that are not model fields are dropped)."""
         return {k: v for k, v in values.items() if k in self._model_field_names()}
 
+    def m2m_values(self, values):
+        return {k: v for k, v in values.items() if k in self._m2m_names()}
+
+    def detail_url(self, record):
+        return ""
+
     # reading -----------------------------------------------------------------------------------------------
     @classmethod
     def model(cls):
@@ -114,6 +125,10 @@ class LedgerResource(resources.Resource):
         return {f.attname if f.is_relation else f.name for f in cls.model()._meta.concrete_fields} | {
             f.name for f in cls.model()._meta.concrete_fields
         }
+
+    @classmethod
+    def _m2m_names(cls):
+        return {f.name for f in cls.model()._meta.many_to_many}
 
     def columns(self):
         return [f for f in self.get_import_fields() if f.attribute]
@@ -154,7 +169,7 @@ class LedgerResource(resources.Resource):
         seen_keys = {}
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
         rows = []
-        for row_number, cells in list(sheet.numbered())[header_index + 1:]:
+        for row_number, cells in list(sheet.numbered())[header_index + 1 :]:
             if _is_blank(cells) or _is_total_row(cells):
                 continue
             report.total_rows += 1
@@ -164,16 +179,24 @@ class LedgerResource(resources.Resource):
                 try:
                     values[resource_field.attribute] = resource_field.widget.clean(raw)
                 except ValueError as problem:
-                    errors.append(RowError(row_number, resource_field.column_name,
-                                           self._shown(resource_field, raw), str(problem)))
+                    errors.append(
+                        RowError(row_number, resource_field.column_name, self._shown(resource_field, raw), str(problem))
+                    )
             if not errors:
-                errors = [RowError(row_number, column, shown, message)
-                          for column, shown, message in self.check_row(values)]
+                errors = [
+                    RowError(row_number, column, shown, message) for column, shown, message in self.check_row(values)
+                ]
             if not errors:
                 row_key = tuple(values.get(k) for k in self.key)
                 if row_key in seen_keys:
-                    errors.append(RowError(row_number, key_column, plain_text(values.get(self.key[0])),
-                                           f"与第{seen_keys[row_key]}行重复"))
+                    errors.append(
+                        RowError(
+                            row_number,
+                            key_column,
+                            plain_text(values.get(self.key[0])),
+                            f"与第{seen_keys[row_key]}行重复",
+                        )
+                    )
                 seen_keys.setdefault(row_key, row_number)
             report.errors += errors
             if not errors:
@@ -190,7 +213,8 @@ class LedgerResource(resources.Resource):
     def _existing(self, rows):
         first = self.key[0]
         queryset = self.model().objects.filter(township=self.township, **{f"{first}__in": {r[first] for r in rows}})
-        return {tuple(getattr(obj, k) for k in self.key): obj for obj in queryset}
+        m2m = self._m2m_names() & set(rows[0]) if rows else set()
+        return {tuple(getattr(obj, k) for k in self.key): obj for obj in queryset.prefetch_related(*m2m)}
 
     def _changes(self, instance, values):
         changed = {}
@@ -198,6 +222,9 @@ class LedgerResource(resources.Resource):
             current = getattr(instance, name)
             if current != value:
                 changed[name] = value
+        for name, objects in self.m2m_values(values).items():
+            if {o.pk for o in getattr(instance, name).all()} != {o.pk for o in objects}:
+                changed[name] = objects
         return changed
 
     def import_ledger(self, content, *, user=None, dry_run=True, audit=None):
@@ -233,22 +260,61 @@ class LedgerResource(resources.Resource):
             [model(township=self.township, created_by=user, **self.model_values(values)) for values in to_create],
             batch_size=BATCH_SIZE,
         )
-        befores = []
+        self._link_many(created, [self.m2m_values(values) for values in to_create])
+        befores, m2m_names = [], self._m2m_names()
         for instance, changes in to_update:
-            befores.append({name: getattr(instance, name) for name in changes})
+            befores.append({name: self._plain_value(instance, name) for name in changes})
             for name, value in changes.items():
-                setattr(instance, name, value)
+                if name not in m2m_names:
+                    setattr(instance, name, value)
             instance.version += 1
             instance.updated_at = now
         if to_update:
-            model.objects.bulk_update([i for i, _ in to_update], [*changed_fields, "version", "updated_at"],
-                                      batch_size=BATCH_SIZE)
+            model.objects.bulk_update(
+                [i for i, _ in to_update],
+                [*(changed_fields - m2m_names), "version", "updated_at"],
+                batch_size=BATCH_SIZE,
+            )
+            self._relink_many(to_update)
         report.created_ids = [obj.pk for obj in created]
         report.updated_ids = [instance.pk for instance, _ in to_update]
         report.committed = True
         if audit is not None:
-            audit(created=created, updated=[(i, b, c) for (i, c), b in zip(to_update, befores, strict=True)],
-                  report=report)
+            audit(
+                created=created,
+                updated=[(i, b, c) for (i, c), b in zip(to_update, befores, strict=True)],
+                report=report,
+            )
+
+    def _plain_value(self, instance, name):
+        if name in self._m2m_names():
+            return sorted(str(o) for o in getattr(instance, name).all())
+        return getattr(instance, name)
+
+    def _link_many(self, instances, m2m_rows):
+        """Many-to-many values of freshly bulk-created records: one bulk insert per relation."""
+        model = self.model()
+        for name in self._m2m_names():
+            relation = getattr(model, name)
+            through = relation.through
+            source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
+            links = [
+                through(**{f"{source}_id": instance.pk, f"{target}_id": obj.pk})
+                for instance, m2m in zip(instances, m2m_rows, strict=True)
+                for obj in m2m.get(name, [])
+            ]
+            through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    def _relink_many(self, to_update):
+        model = self.model()
+        for name in self._m2m_names():
+            changed = [(instance, changes[name]) for instance, changes in to_update if name in changes]
+            if not changed:
+                continue
+            through = getattr(model, name).through
+            source = getattr(model, name).field.m2m_field_name()
+            through.objects.filter(**{f"{source}_id__in": [i.pk for i, _ in changed]}).delete()
+            self._link_many([i for i, _ in changed], [{name: objects} for _, objects in changed])
 
     # exporting ---------------------------------------------------------------------------------------------
     def export_queryset(self, params=None):

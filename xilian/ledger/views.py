@@ -43,8 +43,9 @@ def _attachment(content, filename, content_type):
 def _run(resource, ledger_import_row, request, *, dry_run):
     content = ledger_import_row.stored_file.open("rb").read()
     ledger_import_row.stored_file.close()
-    return ledger_import(resource=resource, content=content, filename=ledger_import_row.original_name,
-                         request=request, dry_run=dry_run)
+    return ledger_import(
+        resource=resource, content=content, filename=ledger_import_row.original_name, request=request, dry_run=dry_run
+    )
 
 
 def _remember(ledger_import_row, report):
@@ -61,8 +62,14 @@ def import_upload(request, township, kind):
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         content = uploaded.read()
-        row = LedgerImport(township=township, kind=kind, original_name=uploaded.name[:255],
-                           sha256=file_digest(content), size=len(content), uploaded_by=request.user)
+        row = LedgerImport(
+            township=township,
+            kind=kind,
+            original_name=uploaded.name[:255],
+            sha256=file_digest(content),
+            size=len(content),
+            uploaded_by=request.user,
+        )
         try:
             report = ledger_import(resource=resource, content=content, filename=uploaded.name, request=request)
         except FileRefused as refused:
@@ -84,10 +91,17 @@ def import_preview(request, township, kind, pk):
     if row.status == LedgerImport.Status.COMMITTED:
         ids = row.created_ids + row.updated_ids
         records = resource.model().objects.filter(pk__in=ids[:200]).order_by("pk")
-    return render(request, "xilian/ledger_preview.html", {
-        "resource": resource, "kind": kind, "row": row, "records": records,
-        "hidden_errors": max(0, row.counts.get("errors", 0) - len(row.errors)),
-    })
+    return render(
+        request,
+        "xilian/ledger_preview.html",
+        {
+            "resource": resource,
+            "kind": kind,
+            "row": row,
+            "records": records,
+            "hidden_errors": max(0, row.counts.get("errors", 0) - len(row.errors)),
+        },
+    )
 
 
 @require_POST

@@ -8,10 +8,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from import_export.widgets import Widget
 
-FULL_WIDTH = {**{0xFF10 + i: ord("0") + i for i in range(10)},
-              **{0xFF21 + i: ord("A") + i for i in range(26)},
-              **{0xFF41 + i: ord("a") + i for i in range(26)},
-              0x3000: ord(" "), 0xFF0D: ord("-"), 0xFF0F: ord("/"), 0xFF1A: ord(":"), 0xFF0E: ord(".")}
+FULL_WIDTH = {
+    **{0xFF10 + i: ord("0") + i for i in range(10)},
+    **{0xFF21 + i: ord("A") + i for i in range(26)},
+    **{0xFF41 + i: ord("a") + i for i in range(26)},
+    0x3000: ord(" "),
+    0xFF0D: ord("-"),
+    0xFF0F: ord("/"),
+    0xFF1A: ord(":"),
+    0xFF0E: ord("."),
+}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -255,3 +261,47 @@ def mask_phone(value):
 class MaskedPhoneWidget(Widget):
     def clean(self, value, row=None, **kwargs):
         return mask_phone(value)
+
+
+class LookupWidget(Widget):
+    """Objects of a dictionary table chosen by name (纠纷类型, 活动形式): `bind` it to {name: object} first.
+    With `many`, one cell holds several names separated by 、，,;；/ or spaces."""
+
+    SEPARATORS = MultiChoiceWidget.SEPARATORS
+
+    def __init__(self, label, required=False, many=False, synonyms=None):
+        super().__init__()
+        self.label = label
+        self.required = required
+        self.many = many
+        self.synonyms = dict(synonyms or {})
+        self.by_name = {}
+
+    def bind(self, objects_by_name):
+        self.by_name = dict(objects_by_name)
+
+    def _one(self, name):
+        name = self.synonyms.get(name, name)
+        if name in self.by_name:
+            return self.by_name[name]
+        containing = [obj for known, obj in self.by_name.items() if name in known or known in name]
+        if len(containing) == 1:
+            return containing[0]
+        raise ValueError(f"不是已登记的{self.label}（可选：{'、'.join(self.by_name)}）")
+
+    def clean(self, value, row=None, **kwargs):
+        text = plain_text(value)
+        names = [p for p in self.SEPARATORS.split(text) if p] if self.many else [text] if text else []
+        if not names:
+            if self.required:
+                raise ValueError("不能为空")
+            return [] if self.many else None
+        objects = [self._one(name) for name in names]
+        return list(dict.fromkeys(objects)) if self.many else objects[0]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if hasattr(value, "all"):
+            return "、".join(str(v) for v in value.all())
+        return str(value)

@@ -1,0 +1,334 @@
+"""The 矛盾纠纷 ledger and the 12345 platform's 工单 export as importable/exportable ledgers (xilian.ledger).
+Natural keys: 案件编号 and 工单编号, each unique within the township."""
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from import_export.fields import Field
+
+from disputes import views as dispute_views
+from disputes.forms import DisputeFilterForm, TicketFilterForm
+from disputes.models import (
+    Dispute,
+    DisputeCategory,
+    RequestType,
+    RiskLevel,
+    Satisfaction,
+    Ticket,
+    sla_table,
+    ticket_deadline,
+)
+from disputes.selectors import dispute_years, ticket_years
+from disputes.workdays import WorkCalendar
+from xilian.ledger.resources import LedgerResource
+from xilian.ledger.widgets import (
+    ChoiceWidget,
+    DateTimeWidget,
+    IntegerWidget,
+    LookupWidget,
+    MaskedPhoneWidget,
+    TextWidget,
+    VillageWidget,
+)
+
+TICKET_STATE_SYNONYMS = {
+    "办结": Ticket.State.CLOSED,
+    "已归档": Ticket.State.CLOSED,
+    "归档": Ticket.State.CLOSED,
+    "已回访": Ticket.State.CLOSED,
+    "已完成": Ticket.State.CLOSED,
+    "已答复": Ticket.State.CLOSED,
+    "处理中": Ticket.State.SIGNED,
+    "已签收": Ticket.State.SIGNED,
+    "延期中": Ticket.State.SIGNED,
+    "已延期": Ticket.State.SIGNED,
+    "待受理": Ticket.State.RECEIVED,
+    "已受理": Ticket.State.RECEIVED,
+    "待办理": Ticket.State.RECEIVED,
+    "退单": Ticket.State.RETURNED,
+    "已退回": Ticket.State.RETURNED,
+}
+SATISFACTION_SYNONYMS = {
+    "非常满意": Satisfaction.SATISFIED,
+    "比较满意": Satisfaction.FAIRLY_SATISFIED,
+    "一般": Satisfaction.FAIRLY_SATISFIED,
+    "很不满意": Satisfaction.DISSATISFIED,
+    "不回访": Satisfaction.NOT_SURVEYED,
+    "无需回访": Satisfaction.NOT_SURVEYED,
+}
+DISPUTE_STATE_SYNONYMS = {
+    "化解中": Dispute.State.MEDIATING,
+    "正在调解": Dispute.State.MEDIATING,
+    "办理中": Dispute.State.MEDIATING,
+    "调处中": Dispute.State.MEDIATING,
+    "已登记": Dispute.State.REGISTERED,
+    "受理": Dispute.State.REGISTERED,
+    "已受理": Dispute.State.REGISTERED,
+    "移交": Dispute.State.TRANSFERRED,
+    "已移交": Dispute.State.TRANSFERRED,
+    "未化解": Dispute.State.UNRESOLVED,
+    "结案": Dispute.State.CLOSED,
+    "已结案": Dispute.State.CLOSED,
+    "已办结": Dispute.State.RESOLVED,
+    "调解成功": Dispute.State.RESOLVED,
+}
+RESOLUTION_SYNONYMS = {
+    "调解": Dispute.ResolutionMethod.PEOPLE_MEDIATION,
+    "人民调解委员会调解": Dispute.ResolutionMethod.PEOPLE_MEDIATION,
+    "已移交": Dispute.ResolutionMethod.TRANSFER,
+}
+CATEGORY_SYNONYMS = {
+    "涉农涉土": "山林土地承包经营权",
+    "土地纠纷": "山林土地承包经营权",
+    "家庭": "婚姻家庭继承",
+    "婚姻家庭": "婚姻家庭继承",
+    "邻里纠纷": "邻里",
+    "宅基地": "房屋宅基地",
+    "劳资": "劳动争议",
+}
+
+
+class _Channel(ChoiceWidget):
+    """Platforms name many channels (粤省事, 政务服务网…): a channel we do not list is kept as 其他, not refused."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            return Ticket.Channel.OTHER
+
+
+class _Subject(_Channel):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return ChoiceWidget.clean(self, value, row, **kwargs)
+        except ValueError:
+            return Ticket.Subject.OTHER
+
+
+def _shown(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class TicketResource(LedgerResource):
+    kind = "tickets"
+    title = "12345工单"
+    list_url_name = "disputes:ticket_list"
+    key = ("ticket_number",)
+    key_label = "工单编号"
+    header_aliases = {
+        "受理时间": ("派单时间", "登记时间"),
+        "诉求人": ("来电人", "姓名"),
+        "联系电话": ("来电号码", "电话"),
+        "所属村（社区）": ("村（社区）", "所属村", "所属社区"),
+        "答复内容": ("办理结果", "答复意见"),
+        "回访满意度": ("满意度", "回访结果"),
+    }
+    example_row = {
+        "工单编号": "XW202101270001",
+        "受理时间": "2021-01-27 14:54",
+        "来源渠道": "电话",
+        "诉求类型": "建议",
+        "事项分类": "环境保护",
+        "诉求标题": "垃圾清运不及时",
+        "诉求内容": "迈谷村群众反映垃圾清运不及时。",
+        "诉求人": "林某",
+        "联系电话": "13900000000",
+        "所属村（社区）": "迈谷村",
+        "承办单位": "西连镇人民政府",
+        "办理时限": "",
+        "办结时间": "2021-02-03 10:00",
+        "工单状态": "已办结",
+        "回访满意度": "满意",
+        "答复内容": "已协调环卫公司增加清运频次。",
+    }
+
+    ticket_number = Field(
+        attribute="ticket_number", column_name="工单编号", widget=TextWidget(required=True, max_length=40)
+    )
+    received_at = Field(attribute="received_at", column_name="受理时间", widget=DateTimeWidget(required=True))
+    channel = Field(
+        attribute="channel",
+        column_name="来源渠道",
+        widget=_Channel(
+            Ticket.Channel,
+            default=Ticket.Channel.OTHER,
+            synonyms={"12345热线": Ticket.Channel.PHONE, "热线电话": Ticket.Channel.PHONE},
+        ),
+    )
+    request_type = Field(
+        attribute="request_type", column_name="诉求类型", widget=ChoiceWidget(RequestType, required=True)
+    )
+    subject = Field(
+        attribute="subject", column_name="事项分类", widget=_Subject(Ticket.Subject, default=Ticket.Subject.OTHER)
+    )
+    request_title = Field(attribute="title", column_name="诉求标题", widget=TextWidget(required=True, max_length=100))
+    content = Field(attribute="content", column_name="诉求内容", widget=TextWidget(required=True))
+    caller_name = Field(attribute="caller_name", column_name="诉求人", widget=TextWidget(max_length=50))
+    caller_phone = Field(attribute="caller_phone", column_name="联系电话", widget=MaskedPhoneWidget())
+    village = Field(attribute="village", column_name="所属村（社区）", widget=VillageWidget())
+    handling_unit = Field(attribute="handling_unit", column_name="承办单位", widget=TextWidget(max_length=100))
+    deadline = Field(attribute="deadline", column_name="办理时限", widget=DateTimeWidget(date_only=True))
+    closed_at = Field(attribute="closed_at", column_name="办结时间", widget=DateTimeWidget())
+    state = Field(
+        attribute="state",
+        column_name="工单状态",
+        widget=ChoiceWidget(Ticket.State, default="", synonyms=TICKET_STATE_SYNONYMS),
+    )
+    satisfaction = Field(
+        attribute="satisfaction",
+        column_name="回访满意度",
+        widget=ChoiceWidget(Satisfaction, default=Satisfaction.NOT_SURVEYED, synonyms=SATISFACTION_SYNONYMS),
+    )
+    reply = Field(attribute="reply", column_name="答复内容", widget=TextWidget())
+
+    class Meta:
+        model = Ticket
+
+    def __init__(self, township=None):
+        super().__init__(township)
+        self.sla = sla_table()
+        self.calendar = WorkCalendar.load()
+
+    def check_row(self, values):
+        problems = []
+        received, closed = values["received_at"], values.get("closed_at")
+        if closed and closed < received:
+            problems.append(("办结时间", _shown(closed), f"早于受理时间 {_shown(received)}"))
+        if not values.get("state"):
+            values["state"] = Ticket.State.CLOSED if closed else Ticket.State.RECEIVED
+        if values["state"] == Ticket.State.CLOSED and not closed:
+            problems.append(("办结时间", "", "工单状态为已办结，必须填写办结时间"))
+        elif closed and values["state"] != Ticket.State.CLOSED:
+            problems.append(("工单状态", Ticket.State(values["state"]).label, "有办结时间的工单应为已办结"))
+        if values.get("satisfaction", Satisfaction.NOT_SURVEYED) != Satisfaction.NOT_SURVEYED and not closed:
+            problems.append(("回访满意度", Satisfaction(values["satisfaction"]).label, "工单办结后才能回访"))
+        given = values.get("deadline")
+        values["deadline_given"] = given is not None
+        if given is None:
+            values["deadline"] = ticket_deadline(received, values["request_type"], sla=self.sla, calendar=self.calendar)
+        elif given < timezone.localtime(received).date():
+            problems.append(("办理时限", given.isoformat(), f"早于受理时间 {_shown(received)}"))
+        return problems
+
+    def filter_queryset(self, queryset, params):
+        form = TicketFilterForm(params, township=self.township, years=ticket_years(township=self.township))
+        tickets = dispute_views._filtered_tickets(
+            form, self.township, today=timezone.localdate(), calendar=self.calendar
+        )
+        return tickets.select_related("village")
+
+    def detail_url(self, record):
+        return reverse("disputes:ticket_detail", kwargs={"township": self.township, "pk": record.pk})
+
+
+class DisputeResource(LedgerResource):
+    kind = "disputes"
+    title = "矛盾纠纷"
+    list_url_name = "disputes:dispute_list"
+    key = ("case_number",)
+    key_label = "案件编号"
+    header_aliases = {
+        "所属村（社区）": ("村（社区）", "所属村"),
+        "化解状态": ("状态", "办理状态"),
+        "纠纷简要情况": ("简要情况", "纠纷情况"),
+        "受理日期": ("登记日期", "受理时间"),
+    }
+    example_row = {
+        "案件编号": "（2021）西连调字第1号",
+        "受理日期": "2021-01-10",
+        "纠纷类型": "邻里",
+        "所属村（社区）": "东岭村",
+        "当事人": "徐某、唐某",
+        "涉及人数": 5,
+        "纠纷简要情况": "徐某与唐某因排水沟走向发生纠纷。",
+        "调解组织": "东岭村人民调解委员会",
+        "调解员": "杨荣德",
+        "包案领导": "",
+        "风险等级": "低",
+        "化解状态": "已化解",
+        "化解日期": "2021-01-23",
+        "化解方式": "人民调解",
+        "备注": "",
+    }
+
+    case_number = Field(
+        attribute="case_number", column_name="案件编号", widget=TextWidget(required=True, max_length=50)
+    )
+    received_on = Field(
+        attribute="received_on", column_name="受理日期", widget=DateTimeWidget(required=True, date_only=True)
+    )
+    category = Field(
+        attribute="category",
+        column_name="纠纷类型",
+        widget=LookupWidget("纠纷类型", required=True, synonyms=CATEGORY_SYNONYMS),
+    )
+    village = Field(attribute="village", column_name="所属村（社区）", widget=VillageWidget())
+    parties = Field(attribute="parties", column_name="当事人", widget=TextWidget(required=True, max_length=200))
+    people_involved = Field(attribute="people_involved", column_name="涉及人数", widget=IntegerWidget(minimum=1))
+    summary = Field(attribute="summary", column_name="纠纷简要情况", widget=TextWidget(required=True))
+    mediation_body = Field(attribute="mediation_body", column_name="调解组织", widget=TextWidget(max_length=100))
+    mediator = Field(attribute="mediator", column_name="调解员", widget=TextWidget(max_length=50))
+    lead_official = Field(attribute="lead_official", column_name="包案领导", widget=TextWidget(max_length=50))
+    risk_level = Field(
+        attribute="risk_level",
+        column_name="风险等级",
+        widget=ChoiceWidget(
+            RiskLevel,
+            default=RiskLevel.LOW,
+            synonyms={
+                "低风险": RiskLevel.LOW,
+                "中风险": RiskLevel.MEDIUM,
+                "高风险": RiskLevel.HIGH,
+                "一般": RiskLevel.LOW,
+                "较大": RiskLevel.MEDIUM,
+                "重大": RiskLevel.HIGH,
+            },
+        ),
+    )
+    state = Field(
+        attribute="state",
+        column_name="化解状态",
+        widget=ChoiceWidget(Dispute.State, default=Dispute.State.REGISTERED, synonyms=DISPUTE_STATE_SYNONYMS),
+    )
+    resolved_on = Field(attribute="resolved_on", column_name="化解日期", widget=DateTimeWidget(date_only=True))
+    resolution_method = Field(
+        attribute="resolution_method",
+        column_name="化解方式",
+        widget=ChoiceWidget(Dispute.ResolutionMethod, default="", synonyms=RESOLUTION_SYNONYMS),
+    )
+    remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget(max_length=200))
+
+    class Meta:
+        model = Dispute
+
+    def __init__(self, township=None):
+        super().__init__(township)
+        if township is not None:
+            categories = DisputeCategory.objects.filter(county_id=township.county_id, is_active=True)
+            self.fields["category"].widget.bind({c.name: c for c in categories})
+
+    def check_row(self, values):
+        problems = []
+        if values.get("people_involved") is None:
+            values["people_involved"] = 2
+        resolved = values["state"] in (Dispute.State.RESOLVED, Dispute.State.CLOSED)
+        if resolved and not values.get("resolved_on"):
+            problems.append(("化解日期", "", "已化解的纠纷必须填写化解日期"))
+        if resolved and not values.get("resolution_method"):
+            problems.append(("化解方式", "", "已化解的纠纷必须填写化解方式（人民调解/行政调解/司法确认/移交）"))
+        if values.get("resolved_on") and values["resolved_on"] < values["received_on"]:
+            problems.append(
+                ("化解日期", values["resolved_on"].isoformat(), f"早于受理日期 {values['received_on'].isoformat()}")
+            )
+        return problems
+
+    def filter_queryset(self, queryset, params):
+        form = DisputeFilterForm(params, township=self.township, years=dispute_years(township=self.township))
+        return dispute_views._filtered_disputes(form, self.township).select_related("category", "village")
+
+    def totals(self, queryset):
+        return {"涉及人数": queryset.aggregate(total=Sum("people_involved"))["total"] or 0}
+
+    def detail_url(self, record):
+        return reverse("disputes:dispute_detail", kwargs={"township": self.township, "pk": record.pk})

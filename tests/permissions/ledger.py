@@ -1,0 +1,29 @@
+from django.core.files.base import ContentFile
+
+from tests.permissions import READERS, Page
+from xilian.models import LedgerImport
+from xilian.roles import Role
+
+STAFF = frozenset({Role.STAFF})
+KIND = "tickets"  # the ledger views are one set of views for every kind; one kind proves their permissions
+
+
+def _kind(demo):
+    return {"township": demo.xilian.code, "kind": KIND}
+
+
+def _previewed_import(demo):
+    row = LedgerImport(township=demo.xilian, kind=KIND, original_name="工单.csv", sha256="0" * 64, size=3,
+                       uploaded_by=demo.users["xilian_staff"], counts={"total_rows": 0, "new": 0, "updated": 0,
+                                                                        "unchanged": 0, "errors": 0})
+    row.stored_file.save("工单.csv", ContentFile("工单编号,受理时间\n".encode()), save=True)
+    return {**_kind(demo), "pk": row.pk}
+
+
+PAGES = [
+    Page("ledger_import", STAFF, kwargs=_kind),
+    Page("ledger_import_preview", STAFF, kwargs=_previewed_import),
+    Page("ledger_import_confirm", STAFF, kwargs=_previewed_import, method="post", ok_status=302),
+    Page("ledger_template", STAFF, kwargs=_kind),
+    Page("ledger_export", READERS, kwargs=_kind),
+]
