@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_scopes import scope
 
-from publicity.models import Event, Law, Lawyer, Study
+from publicity.models import Event, EventForm, Law, Lawyer, Study
 from tests.permissions.publicity import make_event, make_lawyer, make_study
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,10 @@ def test_a_study_shows_its_laws_when_no_topic_is_given(demo):
     study = make_study(demo.xilian)
     with scope(township=demo.xilian):
         assert study.content() == "《中华人民共和国宪法》"
+
+
+def test_the_system_admin_can_extend_the_event_forms(client, demo):
+    client.force_login(demo.users["admin"])
+    assert "普法活动形式" in client.get("/admin/").content.decode()
+    client.post("/admin/publicity/eventform/add/", {"name": "文艺演出", "order": 20})
+    assert EventForm.objects.filter(name="文艺演出").exists()
