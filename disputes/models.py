@@ -396,6 +396,5 @@ class TicketStep(models.Model):
 def ticket_deadline(received_at, request_type, *, sla, calendar):
     """办理时限: `sla[request_type]` working days after the day of receipt (a pure function: pass the SLA table and
     a loaded WorkCalendar)."""
-    received_on = timezone.localtime(received_at).date() if timezone.is_aware(received_at) else received_at.date()
-    return calendar.add_working_days(received_on, sla[request_type])
+    return calendar.add_working_days(calendar.local_day(received_at), sla[request_type])
 

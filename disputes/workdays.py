@@ -6,10 +6,11 @@ can compute 20,000 deadlines at once: build one `WorkCalendar` (one query) and c
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from functools import lru_cache
 
 from chinese_calendar import constants as official
+from django.utils import timezone
 
 
 @lru_cache(maxsize=64)
@@ -47,9 +48,12 @@ def add_working_days(start, days, overrides=None):
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """The official calendar plus the administrator's days, loaded once and then used without the database."""
+    """The official calendar plus the administrator's days, loaded once and then used without the database.
+    Results are remembered per (start, days): an import of a year's tickets asks for a few thousand distinct ones."""
 
     overrides: dict = field(default_factory=dict)
+    zone: tzinfo = field(default_factory=timezone.get_default_timezone)
+    _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls):
@@ -57,9 +61,15 @@ class WorkCalendar:
 
         return cls(dict(CalendarDay.objects.values_list("date", "is_workday")))
 
+    def local_day(self, moment):
+        return moment.astimezone(self.zone).date() if timezone.is_aware(moment) else moment.date()
+
     def is_working_day(self, day):
         return is_working_day(day, self.overrides)
 
     def add_working_days(self, start, days):
-        return add_working_days(start, days, self.overrides)
+        key = (start, days)
+        if key not in self._answers:
+            self._answers[key] = add_working_days(start, days, self.overrides)
+        return self._answers[key]
 

@@ -3,7 +3,7 @@ schedule (国庆 10月1日–7日 off, 9月26日 Sunday and 10月9日 Saturday w
 worked)."""
 
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,8 +70,9 @@ def test_it_loads_the_administrators_days():
 
 def test_it_computes_twenty_thousand_deadlines_in_well_under_a_second():
     calendar = WorkCalendar()
-    start = datetime(2021, 1, 4, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    zone = ZoneInfo("Asia/Shanghai")
+    received = [datetime(2021, 1, 1, 9, tzinfo=zone) + timedelta(minutes=26 * n) for n in range(20_000)]
     began = time.perf_counter()
-    for _ in range(20_000):
-        ticket_deadline(start, RequestType.COMPLAINT, sla=SLA, calendar=calendar)
+    for moment in received:
+        ticket_deadline(moment, RequestType.COMPLAINT, sla=SLA, calendar=calendar)
     assert time.perf_counter() - began < 1.0
