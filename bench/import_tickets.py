@@ -21,12 +21,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fazhitong_bench")
 
-HEADERS = ["工单编号", "受理时间", "来源渠道", "诉求类型", "事项分类", "诉求标题", "诉求内容", "诉求人", "联系电话",
-           "所属村（社区）", "承办单位", "办理时限", "办结时间", "工单状态", "回访满意度"]
-VILLAGES = ["西连村", "迈谷村", "边板村", "北海村", "龙腋村", "大井村", "英邱村", "龙耳村", "新村村", "南山村", "东岭村",
-            "后坑村", "田头村", "港口村", "海滨社区", "西连社区"]
+HEADERS = [
+    "工单编号",
+    "受理时间",
+    "来源渠道",
+    "诉求类型",
+    "事项分类",
+    "诉求标题",
+    "诉求内容",
+    "诉求人",
+    "联系电话",
+    "所属村（社区）",
+    "承办单位",
+    "办理时限",
+    "办结时间",
+    "工单状态",
+    "回访满意度",
+]
+VILLAGES = [
+    "西连村",
+    "迈谷村",
+    "边板村",
+    "北海村",
+    "龙腋村",
+    "大井村",
+    "英邱村",
+    "龙耳村",
+    "新村村",
+    "南山村",
+    "东岭村",
+    "后坑村",
+    "田头村",
+    "港口村",
+    "海滨社区",
+    "西连社区",
+]
 TYPES = [("咨询", 2), ("求助", 10), ("建议", 10), ("投诉", 15), ("举报", 15)]
 SUBJECTS = ["环境保护", "市场监管", "城乡建设", "社会保障", "交通运输", "农业农村"]
 SATISFACTION = ["满意", "满意", "满意", "基本满意", "不满意", "未回访"]
@@ -46,12 +77,25 @@ def generate_xlsx(rows, path):
         request_type, days = rng.choice(TYPES)
         village = rng.choice(VILLAGES)
         subject = rng.choice(SUBJECTS)
-        sheet.append([
-            f"XW{received:%Y%m%d}{n:06d}", received, rng.choice(["电话", "网站", "微信"]), request_type, subject,
-            f"{subject}问题", f"{village}群众反映{subject}问题，请相关部门核实处理。", "林霞勇",
-            f"139{rng.randrange(10**8):08d}", village, "西连镇人民政府", received + timedelta(days=days + 4),
-            received + timedelta(days=rng.randrange(1, days + 3), hours=3), "已办结", rng.choice(SATISFACTION),
-        ])
+        sheet.append(
+            [
+                f"XW{received:%Y%m%d}{n:06d}",
+                received,
+                rng.choice(["电话", "网站", "微信"]),
+                request_type,
+                subject,
+                f"{subject}问题",
+                f"{village}群众反映{subject}问题，请相关部门核实处理。",
+                "林霞勇",
+                f"139{rng.randrange(10**8):08d}",
+                village,
+                "西连镇人民政府",
+                received + timedelta(days=days + 4),
+                received + timedelta(days=rng.randrange(1, days + 3), hours=3),
+                "已办结",
+                rng.choice(SATISFACTION),
+            ]
+        )
     workbook.save(path)
 
 
@@ -87,8 +131,9 @@ def run_ours(path):
     with scope(township=township):
         preview = ledger_import(resource=TicketResource(township), content=content, filename="bench.xlsx")
         assert preview.is_clean, [str(e) for e in preview.errors[:5]]
-        committed = ledger_import(resource=TicketResource(township), content=content, filename="bench.xlsx",
-                                  dry_run=False)
+        committed = ledger_import(
+            resource=TicketResource(township), content=content, filename="bench.xlsx", dry_run=False
+        )
     elapsed = time.perf_counter() - started
     return elapsed, {"new": committed.new, "errors": len(committed.errors)}
 
@@ -119,9 +164,7 @@ def run_library(path, bulk):
 
     content = Path(path).read_bytes()
     started = time.perf_counter()
-    dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=False)
-    header_row = next(i for i, row in enumerate(dataset) if row[0] == "工单编号")
-    data = tablib.Dataset(*list(dataset)[header_row + 1:], headers=list(dataset[header_row]))
+    data = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=True, skip_lines=1)  # title row
     with scope(township=township):
         result = LibraryTicketResource(township).import_data(data, dry_run=False, use_transactions=True)
     elapsed = time.perf_counter() - started
@@ -131,8 +174,11 @@ def run_library(path, bulk):
 def contender(name, path):
     old_config = _setup_django()
     try:
-        runner = {"ours": run_ours, "library-per-row": lambda p: run_library(p, False),
-                  "library-bulk": lambda p: run_library(p, True)}[name]
+        runner = {
+            "ours": run_ours,
+            "library-per-row": lambda p: run_library(p, False),
+            "library-bulk": lambda p: run_library(p, True),
+        }[name]
         elapsed, details = runner(path)
     finally:
         from django.test.utils import teardown_databases
@@ -156,13 +202,19 @@ def main():
     path.parent.mkdir(exist_ok=True)
     if not path.exists():
         generate_xlsx(args.rows, path)
-    print(f"file: {path.name} ({path.stat().st_size / 1024 / 1024:.1f} MB, {args.rows} rows), "
-          f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
+    print(
+        f"file: {path.name} ({path.stat().st_size / 1024 / 1024:.1f} MB, {args.rows} rows), "
+        f"database: {os.environ['DATABASE_URL'].split('@')[-1]}"
+    )
     names = ["ours", "library-bulk"] + ([] if args.skip_per_row else ["library-per-row"])
     results = {}
     for name in names:
-        output = subprocess.run([sys.executable, "-m", "bench.import_tickets", "--contender", name, "--file",
-                                 str(path)], cwd=ROOT, capture_output=True, text=True)
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.import_tickets", "--contender", name, "--file", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if output.returncode != 0:
             print(f"{name}: failed\n{output.stderr[-3000:]}")
             continue

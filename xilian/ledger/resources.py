@@ -7,12 +7,14 @@ one step — reading (reading.py), cleaning every cell through the declared widg
 natural keys with one query, and an all-or-nothing bulk write — while exports use the library's `export()`.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from import_export import resources
 
+from xilian.ledger.bulk import insert_rows
 from xilian.ledger.reading import FileRefused, read_sheet
 from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
 
@@ -63,13 +65,17 @@ def normalise_header(text):
     return plain_text(text).replace(" ", "").replace("(", "（").replace(")", "）")
 
 
+def _is_empty(cell):
+    return cell is None or cell == "" or (type(cell) is str and not cell.strip())
+
+
 def _is_blank(cells):
-    return all(plain_text(c) == "" for c in cells)
+    return all(_is_empty(c) for c in cells)
 
 
 def _is_total_row(cells):
-    first = next((plain_text(c) for c in cells if plain_text(c)), "")
-    return first.replace(" ", "").startswith(TOTAL_ROW_LABELS)
+    first = next((c for c in cells if not _is_empty(c)), "")
+    return type(first) is str and plain_text(first).replace(" ", "").startswith(TOTAL_ROW_LABELS)
 
 
 class LedgerResource(resources.Resource):
@@ -107,10 +113,16 @@ class LedgerResource(resources.Resource):
 
     def model_values(self, values):
         """Model field values from the cleaned row (attributes that are not model fields are dropped)."""
-        return {k: v for k, v in values.items() if k in self._model_field_names()}
+        names = self._model_field_names()
+        return {k: v for k, v in values.items() if k in names}
 
     def m2m_values(self, values):
-        return {k: v for k, v in values.items() if k in self._m2m_names()}
+        names = self._m2m_names()
+        return {k: v for k, v in values.items() if k in names}
+
+    def describe(self, values):
+        """How a record created by an import is named in the audit log (without building the model instance)."""
+        return " ".join(str(values[k]) for k in self.key)
 
     def detail_url(self, record):
         return ""
@@ -121,14 +133,15 @@ class LedgerResource(resources.Resource):
         return cls._meta.model
 
     @classmethod
+    @functools.cache
     def _model_field_names(cls):
-        return {f.attname if f.is_relation else f.name for f in cls.model()._meta.concrete_fields} | {
-            f.name for f in cls.model()._meta.concrete_fields
-        }
+        fields = cls.model()._meta.concrete_fields
+        return frozenset(f.name for f in fields) | frozenset(f.attname for f in fields)
 
     @classmethod
+    @functools.cache
     def _m2m_names(cls):
-        return {f.name for f in cls.model()._meta.many_to_many}
+        return frozenset(f.name for f in cls.model()._meta.many_to_many)
 
     def columns(self):
         return [f for f in self.get_import_fields() if f.attribute]
@@ -256,11 +269,11 @@ class LedgerResource(resources.Resource):
     def _write(self, report, to_create, to_update, changed_fields, user, audit):
         model = self.model()
         now = timezone.now()
-        created = model.objects.bulk_create(
-            [model(township=self.township, created_by=user, **self.model_values(values)) for values in to_create],
-            batch_size=BATCH_SIZE,
+        created_ids = insert_rows(
+            model,
+            [{"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create],
         )
-        self._link_many(created, [self.m2m_values(values) for values in to_create])
+        self._link_many(created_ids, [self.m2m_values(values) for values in to_create])
         befores, m2m_names = [], self._m2m_names()
         for instance, changes in to_update:
             befores.append({name: self._plain_value(instance, name) for name in changes})
@@ -276,12 +289,12 @@ class LedgerResource(resources.Resource):
                 batch_size=BATCH_SIZE,
             )
             self._relink_many(to_update)
-        report.created_ids = [obj.pk for obj in created]
+        report.created_ids = created_ids
         report.updated_ids = [instance.pk for instance, _ in to_update]
         report.committed = True
         if audit is not None:
             audit(
-                created=created,
+                created=list(zip(created_ids, to_create, strict=True)),
                 updated=[(i, b, c) for (i, c), b in zip(to_update, befores, strict=True)],
                 report=report,
             )
@@ -291,16 +304,16 @@ class LedgerResource(resources.Resource):
             return sorted(str(o) for o in getattr(instance, name).all())
         return getattr(instance, name)
 
-    def _link_many(self, instances, m2m_rows):
-        """Many-to-many values of freshly bulk-created records: one bulk insert per relation."""
+    def _link_many(self, pks, m2m_rows):
+        """Many-to-many values of freshly inserted records: one bulk insert per relation."""
         model = self.model()
         for name in self._m2m_names():
             relation = getattr(model, name)
             through = relation.through
             source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
             links = [
-                through(**{f"{source}_id": instance.pk, f"{target}_id": obj.pk})
-                for instance, m2m in zip(instances, m2m_rows, strict=True)
+                through(**{f"{source}_id": pk, f"{target}_id": obj.pk})
+                for pk, m2m in zip(pks, m2m_rows, strict=True)
                 for obj in m2m.get(name, [])
             ]
             through.objects.bulk_create(links, batch_size=BATCH_SIZE)
@@ -314,7 +327,7 @@ class LedgerResource(resources.Resource):
             through = getattr(model, name).through
             source = getattr(model, name).field.m2m_field_name()
             through.objects.filter(**{f"{source}_id__in": [i.pk for i, _ in changed]}).delete()
-            self._link_many([i for i, _ in changed], [{name: objects} for _, objects in changed])
+            self._link_many([i.pk for i, _ in changed], [{name: objects} for _, objects in changed])
 
     # exporting ---------------------------------------------------------------------------------------------
     def export_queryset(self, params=None):

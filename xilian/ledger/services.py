@@ -4,8 +4,10 @@
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
-from xilian.audit import _plain, audit_write, changed_fields, client_ip, record_snapshot
+from xilian.audit import _plain, audit_write, changed_fields, client_ip
+from xilian.ledger.bulk import insert_rows
 from xilian.models import AuditLog
 
 
@@ -13,35 +15,32 @@ def file_digest(content):
     return hashlib.sha256(content).hexdigest()
 
 
+def _audit_value(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list):
+        return sorted(_audit_value(v) for v in value)
+    return _plain(value)
+
+
 def _record_rows(*, resource, created, updated, actor, username, ip_address, import_row):
-    content_type = ContentType.objects.get_for_model(resource.model())
+    """Audit rows as plain dicts (inserted in bulk). A created record points to its import, whose file is kept with
+    its SHA-256, so its values are not copied again; an updated record gets the before/after of changed fields."""
+    model = resource.model()
+    excluded = set(getattr(model, "audit_exclude", ()))
     common = {
-        "actor": actor,
-        "username": username,
-        "township": resource.township,
-        "content_type": content_type,
-        "ip_address": ip_address,
+        "created_at": timezone.now(), "actor": actor, "username": username, "township": resource.township,
+        "content_type": ContentType.objects.get_for_model(model), "ip_address": ip_address,
         "detail": {"导入批次": import_row.pk},
     }
-    for instance in created:
-        snapshot = record_snapshot(instance)
-        yield AuditLog(
-            action=AuditLog.Action.CREATE,
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:200],
-            changes=changed_fields({}, snapshot),
-            **common,
-        )
+    for pk, values in created:
+        yield {**common, "action": AuditLog.Action.CREATE, "object_id": str(pk),
+               "object_repr": resource.describe(values)[:200]}
     for instance, before, changes in updated:
-        after = {name: _plain(value) for name, value in changes.items()}
-        before = {name: _plain(value) for name, value in before.items()}
-        yield AuditLog(
-            action=AuditLog.Action.UPDATE,
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:200],
-            changes=changed_fields(before, after),
-            **common,
-        )
+        after = {name: _audit_value(value) for name, value in changes.items() if name not in excluded}
+        before = {name: _audit_value(value) for name, value in before.items() if name not in excluded}
+        yield {**common, "action": AuditLog.Action.UPDATE, "object_id": str(instance.pk),
+               "object_repr": str(instance)[:200], "changes": changed_fields(before, after)}
 
 
 def ledger_import(*, resource, content, filename, user=None, request=None, dry_run=True):
@@ -76,6 +75,6 @@ def ledger_import(*, resource, content, filename, user=None, request=None, dry_r
             ip_address=client_ip(request),
             import_row=import_row,
         )
-        AuditLog.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(AuditLog, list(rows))
 
     return resource.import_ledger(content, user=actor, dry_run=dry_run, audit=audit)

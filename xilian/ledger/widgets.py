@@ -26,15 +26,25 @@ DATE_TEXT = re.compile(
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
+_NEEDS_TRANSLATION = re.compile("[\uff01-\uff5e\u3000]")
+_MESSY_SPACE = re.compile(r"\s\s|[\t\n\r\f\v]")
+
+
 def plain_text(value):
     """Cell → stripped text: full-width digits, letters and spaces made half-width, inner runs of spaces
     collapsed; an integral number typed into Excel comes back as its digits (never 2.02e+11 or …0.0)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).translate(FULL_WIDTH)
-    return " ".join(text.split())
+    if type(value) is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if _NEEDS_TRANSLATION.search(value):
+        value = value.translate(FULL_WIDTH)
+    value = value.strip()
+    if _MESSY_SPACE.search(value):
+        value = " ".join(value.split())
+    return value
 
 
 def _from_serial(number):
@@ -94,11 +104,14 @@ class DateTimeWidget(Widget):
         self.zone = ZoneInfo(settings.TIME_ZONE)
 
     def clean(self, value, row=None, **kwargs):
-        if value is None or plain_text(value) == "":
+        if isinstance(value, datetime):
+            moment = value
+        elif value is None or plain_text(value) == "":
             if self.required:
                 raise ValueError("不能为空")
             return None
-        moment = parse_datetime(value)
+        else:
+            moment = parse_datetime(value)
         return moment.date() if self.date_only else moment.replace(tzinfo=self.zone)
 
     def render(self, value, obj=None, **kwargs):

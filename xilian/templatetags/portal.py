@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def sort_link(context, column, label):
     query["sort"] = f"-{column}" if current == column else column
     query.pop("page", None)
     arrow = " ▲" if current == column else " ▼" if current == f"-{column}" else ""
-    return f'<a class="text-reset text-decoration-none" href="?{query.urlencode()}">{label}{arrow}</a>'
+    return format_html('<a class="text-reset text-decoration-none" href="?{}">{}{}</a>', query.urlencode(), label, arrow)
