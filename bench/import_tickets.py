@@ -120,6 +120,10 @@ def _township():
 
 
 def run_ours(path):
+    """What the web flow does: preview (read, clean, match), keep the cleaned rows (pickled, as the upload view
+    stores them), then confirm (load them, match again, write records and audit rows in one transaction)."""
+    import pickle
+
     from django_scopes import scope
 
     from disputes.ledgers import TicketResource
@@ -131,8 +135,9 @@ def run_ours(path):
     with scope(township=township):
         preview = ledger_import(resource=TicketResource(township), content=content, filename="bench.xlsx")
         assert preview.is_clean, [str(e) for e in preview.errors[:5]]
+        kept = pickle.loads(pickle.dumps(preview.rows))
         committed = ledger_import(
-            resource=TicketResource(township), content=content, filename="bench.xlsx", dry_run=False
+            resource=TicketResource(township), content=content, rows=kept, filename="bench.xlsx", dry_run=False
         )
     elapsed = time.perf_counter() - started
     return elapsed, {"new": committed.new, "errors": len(committed.errors)}
@@ -142,8 +147,10 @@ def run_library(path, bulk):
     """django-import-export's own import_data on the same declared resource (columns, widgets, key)."""
     import tablib
     from django_scopes import scope
+    from import_export.instance_loaders import ModelInstanceLoader
 
     from disputes.ledgers import TicketResource
+    from disputes.models import Ticket
 
     township = _township()
 
@@ -154,6 +161,10 @@ def run_library(path, bulk):
             batch_size = 1000
             skip_diff = bulk
             force_init_instance = bulk
+            instance_loader_class = ModelInstanceLoader
+
+        def init_instance(self, row=None):
+            return Ticket()
 
         def before_save_instance(self, instance, row, **kwargs):
             instance.township = township

@@ -16,7 +16,6 @@ from disputes.models import (
     Satisfaction,
     Ticket,
     sla_table,
-    ticket_deadline,
 )
 from disputes.selectors import dispute_years, ticket_years
 from disputes.workdays import WorkCalendar
@@ -205,9 +204,11 @@ class TicketResource(LedgerResource):
             problems.append(("回访满意度", Satisfaction(values["satisfaction"]).label, "工单办结后才能回访"))
         given = values.get("deadline")
         values["deadline_given"] = given is not None
+        # models.ticket_deadline, without its time-zone lookup: the widget already gives local datetimes.
+        received_on = received.date()
         if given is None:
-            values["deadline"] = ticket_deadline(received, values["request_type"], sla=self.sla, calendar=self.calendar)
-        elif given < timezone.localtime(received).date():
+            values["deadline"] = self.calendar.add_working_days(received_on, self.sla[values["request_type"]])
+        elif given < received_on:
             problems.append(("办理时限", given.isoformat(), f"早于受理时间 {_shown(received)}"))
         return problems
 

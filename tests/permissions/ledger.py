@@ -16,7 +16,8 @@ def _previewed_import(demo):
     row = LedgerImport(township=demo.xilian, kind=KIND, original_name="工单.csv", sha256="0" * 64, size=3,
                        uploaded_by=demo.users["xilian_staff"], counts={"total_rows": 0, "new": 0, "updated": 0,
                                                                         "unchanged": 0, "errors": 0})
-    row.stored_file.save("工单.csv", ContentFile("工单编号,受理时间\n".encode()), save=True)
+    ledger = "工单编号,受理时间,诉求类型,诉求标题,诉求内容\nXW1,2021-01-27 14:54,建议,路灯不亮,村道路灯不亮\n"
+    row.stored_file.save("工单.csv", ContentFile(ledger.encode()), save=True)
     return {**_kind(demo), "pk": row.pk}
 
 

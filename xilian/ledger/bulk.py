@@ -6,23 +6,40 @@ fields they leave out get the field's default, as a model instance would."""
 import csv
 import io
 import json
+import operator
 
 from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
 
 
-def _converter(field, now):
-    """A function row → the column's value as COPY reads it (None → NULL)."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda row: now
-    default = field.get_default()
-    attname, name = field.attname, field.name
-    if field.is_relation:
-        return lambda row: row[attname] if attname in row else getattr(row.get(name), "pk", default)
-    if isinstance(field, JSONField):
-        return lambda row: json.dumps(row.get(name, default), ensure_ascii=False)
-    return lambda row: row.get(name, default)
+def _row_builder(fields, now):
+    """A function row dict → the tuple of column values COPY reads (None → NULL), in `fields` order."""
+    defaults = {
+        f.name: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        for f in fields
+    }
+    relations = [(f.name, f.attname) for f in fields if f.is_relation]
+    json_names = [f.name for f in fields if isinstance(f, JSONField)]
+    pick = operator.itemgetter(*(f.name for f in fields))
+
+    dumped = {}  # rows often share one dict (an import's audit detail): encode it once
+
+    def to_json(value):
+        key = id(value)
+        if key not in dumped:
+            dumped[key] = (value, json.dumps(value, ensure_ascii=False))
+        return dumped[key][1]
+
+    def build(row):
+        merged = {**defaults, **row}
+        for name, attname in relations:
+            merged[name] = merged.pop(attname) if attname in merged else getattr(merged[name], "pk", merged[name])
+        for name in json_names:
+            merged[name] = to_json(merged[name])
+        return pick(merged)
+
+    return build
 
 
 def _allocate_ids(model, count):
@@ -39,11 +56,10 @@ def _copy(model, rows):
     is the empty string — so the C csv writer can do the quoting."""
     ids = _allocate_ids(model, len(rows))
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    converters = [_converter(f, now) for f in fields]
+    build = _row_builder(fields, timezone.now())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([pk, *(convert(row) for convert in converters)] for pk, row in zip(ids, rows, strict=True))
+    writer.writerows((pk, *build(row)) for pk, row in zip(ids, rows, strict=True))
     buffer.seek(0)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [model._meta.pk, *fields])

@@ -45,6 +45,7 @@ class ImportReport:
     created_ids: list = field(default_factory=list)
     updated_ids: list = field(default_factory=list)
     committed: bool = False
+    rows: list = field(default_factory=list, repr=False)
 
     @property
     def is_clean(self):
@@ -179,40 +180,37 @@ class LedgerResource(resources.Resource):
 
     def clean_rows(self, sheet, report):
         header_index, positions = self.locate_header(sheet)
-        seen_keys = {}
+        cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
+        width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
-        rows = []
-        for row_number, cells in list(sheet.numbered())[header_index + 1 :]:
+        seen_keys, rows = {}, []
+        for index in range(header_index + 1, len(sheet.rows)):
+            cells = sheet.rows[index]
             if _is_blank(cells) or _is_total_row(cells):
                 continue
+            if len(cells) < width:
+                cells = [*cells, *[None] * (width - len(cells))]
+            row_number = sheet.first_row_number + index
             report.total_rows += 1
             values, errors = {}, []
-            for resource_field, position in positions.items():
-                raw = cells[position] if position < len(cells) else None
+            for attribute, clean, position, resource_field in cleaners:
                 try:
-                    values[resource_field.attribute] = resource_field.widget.clean(raw)
+                    values[attribute] = clean(cells[position])
                 except ValueError as problem:
-                    errors.append(
-                        RowError(row_number, resource_field.column_name, self._shown(resource_field, raw), str(problem))
-                    )
+                    shown = self._shown(resource_field, cells[position])
+                    errors.append(RowError(row_number, resource_field.column_name, shown, str(problem)))
             if not errors:
-                errors = [
-                    RowError(row_number, column, shown, message) for column, shown, message in self.check_row(values)
-                ]
+                errors = [RowError(row_number, *problem) for problem in self.check_row(values)]
             if not errors:
-                row_key = tuple(values.get(k) for k in self.key)
+                row_key = tuple(values[k] for k in self.key)
                 if row_key in seen_keys:
-                    errors.append(
-                        RowError(
-                            row_number,
-                            key_column,
-                            plain_text(values.get(self.key[0])),
-                            f"与第{seen_keys[row_key]}行重复",
-                        )
-                    )
-                seen_keys.setdefault(row_key, row_number)
-            report.errors += errors
-            if not errors:
+                    shown = plain_text(values[self.key[0]])
+                    errors.append(RowError(row_number, key_column, shown, f"与第{seen_keys[row_key]}行重复"))
+                else:
+                    seen_keys[row_key] = row_number
+            if errors:
+                report.errors += errors
+            else:
                 rows.append(values)
         return rows
 
@@ -240,11 +238,16 @@ class LedgerResource(resources.Resource):
                 changed[name] = objects
         return changed
 
-    def import_ledger(self, content, *, user=None, dry_run=True, audit=None):
-        """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport;
-        a file that cannot be read at all raises FileRefused."""
+    def import_ledger(self, content, *, rows=None, user=None, dry_run=True, audit=None):
+        """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport
+        whose `rows` a commit of the same file may pass back instead of `content`, to skip cleaning it again
+        (matching and every write still happen then). A file that cannot be read at all raises FileRefused."""
         report = ImportReport()
-        rows = self.clean_rows(read_sheet(content), report)
+        if rows is None:
+            rows = self.clean_rows(read_sheet(content), report)
+        else:
+            report.total_rows = len(rows)
+        report.rows = rows
         if report.errors:
             return report
         existing = self._existing(rows)

@@ -29,21 +29,34 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
     model = resource.model()
     excluded = set(getattr(model, "audit_exclude", ()))
     common = {
-        "created_at": timezone.now(), "actor": actor, "username": username, "township": resource.township,
-        "content_type": ContentType.objects.get_for_model(model), "ip_address": ip_address,
+        "created_at": timezone.now(),
+        "actor": actor,
+        "username": username,
+        "township": resource.township,
+        "content_type": ContentType.objects.get_for_model(model),
+        "ip_address": ip_address,
         "detail": {"导入批次": import_row.pk},
     }
     for pk, values in created:
-        yield {**common, "action": AuditLog.Action.CREATE, "object_id": str(pk),
-               "object_repr": resource.describe(values)[:200]}
+        yield {
+            **common,
+            "action": AuditLog.Action.CREATE,
+            "object_id": str(pk),
+            "object_repr": resource.describe(values)[:200],
+        }
     for instance, before, changes in updated:
         after = {name: _audit_value(value) for name, value in changes.items() if name not in excluded}
         before = {name: _audit_value(value) for name, value in before.items() if name not in excluded}
-        yield {**common, "action": AuditLog.Action.UPDATE, "object_id": str(instance.pk),
-               "object_repr": str(instance)[:200], "changes": changed_fields(before, after)}
+        yield {
+            **common,
+            "action": AuditLog.Action.UPDATE,
+            "object_id": str(instance.pk),
+            "object_repr": str(instance)[:200],
+            "changes": changed_fields(before, after),
+        }
 
 
-def ledger_import(*, resource, content, filename, user=None, request=None, dry_run=True):
+def ledger_import(*, resource, content, filename, rows=None, user=None, request=None, dry_run=True):
     """Preview or commit `content` into the resource's township. A commit writes the audit rows in the same
     transaction as the records."""
     actor = user or (request.user if request is not None else None)
@@ -77,4 +90,4 @@ def ledger_import(*, resource, content, filename, user=None, request=None, dry_r
         )
         insert_rows(AuditLog, list(rows))
 
-    return resource.import_ledger(content, user=actor, dry_run=dry_run, audit=audit)
+    return resource.import_ledger(content, rows=rows, user=actor, dry_run=dry_run, audit=audit)

@@ -1,7 +1,11 @@
+import pickle
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,11 +44,34 @@ def _attachment(content, filename, content_type):
     return response
 
 
-def _run(resource, ledger_import_row, request, *, dry_run):
-    content = ledger_import_row.stored_file.open("rb").read()
-    ledger_import_row.stored_file.close()
+def _parsed_rows_name(ledger_import_row):
+    return f"{ledger_import_row.stored_file.name}.rows"
+
+
+def _keep_parsed_rows(ledger_import_row, rows):
+    """The preview's cleaned rows, kept beside the upload so the confirm need not clean the file again."""
+    default_storage.save(_parsed_rows_name(ledger_import_row), ContentFile(pickle.dumps(rows)))
+
+
+def _parsed_rows(ledger_import_row):
+    """The kept rows, or None (then the stored file is read again). Only this server writes these files."""
+    try:
+        with default_storage.open(_parsed_rows_name(ledger_import_row), "rb") as kept:
+            return pickle.load(kept)  # noqa: S301
+    except Exception:  # a missing or outdated file: fall back to reading the upload
+        return None
+
+
+def _commit(resource, ledger_import_row, request):
+    with ledger_import_row.stored_file.open("rb") as stored:
+        content = stored.read()
     return ledger_import(
-        resource=resource, content=content, filename=ledger_import_row.original_name, request=request, dry_run=dry_run
+        resource=resource,
+        content=content,
+        filename=ledger_import_row.original_name,
+        rows=_parsed_rows(ledger_import_row),
+        request=request,
+        dry_run=False,
     )
 
 
@@ -79,6 +106,8 @@ def import_upload(request, township, kind):
             row.stored_file.save(uploaded.name, uploaded, save=False)
             _remember(row, report)
             row.save()
+            if report.is_clean:
+                _keep_parsed_rows(row, report.rows)
             return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     return render(request, "xilian/ledger_upload.html", {"resource": resource, "form": form, "kind": kind})
 
@@ -109,7 +138,14 @@ def import_preview(request, township, kind, pk):
 def import_confirm(request, township, kind, pk):
     row = get_object_or_404(LedgerImport, pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED)
     resource = resource_class(kind)(township)
-    report = _run(resource, row, request, dry_run=False)
+    try:
+        report = _commit(resource, row, request)
+    except FileRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
+    except IntegrityError:
+        messages.error(request, "导入时发现同一编号的记录刚被他人录入，未导入任何记录。请重新上传预览。")
+        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     _remember(row, report)
     if report.committed:
         row.status = LedgerImport.Status.COMMITTED

@@ -21,4 +21,5 @@ def sort_link(context, column, label):
     query["sort"] = f"-{column}" if current == column else column
     query.pop("page", None)
     arrow = " ▲" if current == column else " ▼" if current == f"-{column}" else ""
-    return format_html('<a class="text-reset text-decoration-none" href="?{}">{}{}</a>', query.urlencode(), label, arrow)
+    link = '<a class="text-reset text-decoration-none" href="?{}">{}{}</a>'
+    return format_html(link, query.urlencode(), label, arrow)
