@@ -5,6 +5,9 @@ from xilian.demo import load_organisation, load_users
 
 PASSWORD = "Test@Pass1"
 
+# The headless Chromium fixtures (browser, page), one browser for the whole run.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def demo(db):

@@ -1,43 +1,16 @@
-import threading
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in, screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.permissions.disputes import make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _drive(scenario):
-    """Run `scenario(page)` in a Chromium of its own, in a fresh thread: the session `browser` fixture of
-    tests/browser.py is instantiated once per module that imports it, and a second sync Playwright cannot start in
-    the thread where another module's one runs its event loop."""
-    from playwright.sync_api import sync_playwright
-
-    failures = []
-
-    def run():
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-                scenario(context.new_page())
-                browser.close()
-        except BaseException as failure:  # re-raised in the test's own thread
-            failures.append(failure)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
-
-
-def test_a_clerk_registers_a_ticket_sees_its_deadline_and_closes_it(live_server, demo):
-    _drive(lambda page: _register_and_close_a_ticket(page, live_server, demo))
+def test_a_clerk_registers_a_ticket_sees_its_deadline_and_closes_it(page, live_server, demo):
+    _register_and_close_a_ticket(page, live_server, demo)
 
 
 def _register_and_close_a_ticket(page, live_server, demo):
@@ -78,11 +51,11 @@ def _register_and_close_a_ticket(page, live_server, demo):
     screenshot(page, "disputes-ticket-closed")
 
 
-def test_a_leader_reaches_the_overdue_list_in_one_click(live_server, demo):
+def test_a_leader_reaches_the_overdue_list_in_one_click(page, live_server, demo):
     make_ticket(demo.xilian, title="村道路灯不亮", village=demo.xilian.villages.get(name="龙腋村"))
     make_ticket(demo.xilian, ticket_number="XW202610010001", title="低保申请进度",
                 received_at=timezone.now(), deadline=timezone.localdate())
-    _drive(lambda page: _open_the_overdue_list(page, live_server, demo))
+    _open_the_overdue_list(page, live_server, demo)
 
 
 def _open_the_overdue_list(page, live_server, demo):
@@ -96,11 +69,11 @@ def _open_the_overdue_list(page, live_server, demo):
     screenshot(page, "disputes-overdue")
 
 
-def test_the_lists_show_the_demo_figures(live_server, demo, settings, monkeypatch):
+def test_the_lists_show_the_demo_figures(page, live_server, demo, settings, monkeypatch):
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("load_demo")
-    _drive(lambda page: _read_the_lists(page, live_server, demo))
+    _read_the_lists(page, live_server, demo)
 
 
 def _read_the_lists(page, live_server, demo):

@@ -1,37 +1,10 @@
-import threading
-
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in, screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.permissions.publicity import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _drive(scenario):
-    """Run `scenario(page)` with a Chromium of its own in a fresh thread: the session-wide `browser` fixture of
-    tests/browser.py is instantiated once per module that imports it, and a second sync Playwright cannot start in
-    a thread where another module's one already runs its event loop."""
-    from playwright.sync_api import sync_playwright
-
-    failures = []
-
-    def run():
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-                scenario(context.new_page())
-                browser.close()
-        except BaseException as failure:  # re-raised in the test's own thread
-            failures.append(failure)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
 
 
 def _open_event_form(page, live_server, demo):
@@ -55,8 +28,8 @@ def _fill_event(page, *, participants):
     page.get_by_label("发放资料（份）").fill("1500")
 
 
-def test_a_clerk_records_an_event_with_a_photo_and_voids_it(live_server, demo):
-    _drive(lambda page: _record_photo_event_and_void_it(page, live_server, demo))
+def test_a_clerk_records_an_event_with_a_photo_and_voids_it(page, live_server, demo):
+    _record_photo_event_and_void_it(page, live_server, demo)
 
 
 def _record_photo_event_and_void_it(page, live_server, demo):
@@ -94,14 +67,14 @@ def _record_photo_event_and_void_it(page, live_server, demo):
     screenshot(page, "publicity-event-voided")
 
 
-def test_the_lists_read_well_with_the_demo_ledgers(live_server, demo):
+def test_the_lists_read_well_with_the_demo_ledgers(page, live_server, demo):
     from django_scopes import scopes_disabled
 
     from publicity.demo import load
 
     with scopes_disabled():
         load(demo.county)
-    _drive(lambda page: _read_the_demo_lists(page, live_server, demo))
+    _read_the_demo_lists(page, live_server, demo)
 
 
 def _read_the_demo_lists(page, live_server, demo):

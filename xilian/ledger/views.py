@@ -119,7 +119,9 @@ def import_preview(request, township, kind, pk):
     records = []
     if row.status == LedgerImport.Status.COMMITTED:
         ids = row.created_ids + row.updated_ids
-        records = resource.model().objects.filter(pk__in=ids[:200]).order_by("pk")
+        records = [
+            (r, resource.detail_url(r)) for r in resource.model().objects.filter(pk__in=ids[:200]).order_by("pk")
+        ]
     return render(
         request,
         "xilian/ledger_preview.html",
@@ -137,6 +139,9 @@ def import_preview(request, township, kind, pk):
 @permission_required(Perm.EDIT_RECORDS)
 def import_confirm(request, township, kind, pk):
     row = get_object_or_404(LedgerImport, pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED)
+    if row.errors:
+        messages.error(request, "文件中还有需要修改的行，不能导入。请改正后重新上传。")
+        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     resource = resource_class(kind)(township)
     try:
         report = _commit(resource, row, request)

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, required=True, help="输出文件（.xlsx 或 .csv）")
 
     def handle(self, *args, kind, township, year, output, **options):
+        output = Path(output)
         file_format = output.suffix.lower().lstrip(".")
         if file_format not in ("xlsx", "csv"):
             raise CommandError("输出文件的扩展名应为 .xlsx 或 .csv。")

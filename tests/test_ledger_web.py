@@ -1,0 +1,169 @@
+"""The import pages (upload → preview → confirm), the template and the exports, as a clerk uses them."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django_scopes import scope
+from openpyxl import load_workbook
+
+from disputes.ledgers import DisputeResource, TicketResource
+from disputes.models import Ticket
+from tests.test_ledger_import import TICKET_HEADER, csv_bytes, run, ticket_row, xlsx
+from xilian.ledger.reading import MAX_FILE_BYTES
+from xilian.models import LedgerImport
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def url(name, demo, kind="tickets", **extra):
+    return reverse(name, kwargs={"township": demo.xilian.code, "kind": kind, **extra})
+
+
+def upload(client, demo, content, name="工单.xlsx", kind="tickets"):
+    return client.post(url("ledger_import", demo, kind), {"file": SimpleUploadedFile(name, content)}, follow=True)
+
+
+@pytest.fixture
+def clerk(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_a_clean_file_is_previewed_then_written_only_on_confirm(clerk, demo):
+    preview = upload(clerk, demo, (SAMPLES / "12345工单_西连镇_2021.xlsx").read_bytes())
+    page = preview.content.decode()
+    assert "将新增" in page and "确认导入" in page
+    assert preview.context["row"].counts == {"total_rows": 94, "new": 94, "updated": 0, "unchanged": 0, "errors": 0}
+    with scope(township=demo.xilian):
+        assert Ticket.objects.count() == 0
+    row = preview.context["row"]
+    done = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
+    assert "导入完成：新增94条" in done.content.decode()
+    assert len(done.context["records"]) == 94
+    with scope(township=demo.xilian):
+        assert Ticket.objects.count() == 94
+    assert clerk.post(url("ledger_import_confirm", demo, pk=row.pk)).status_code == 404  # not twice
+
+
+def test_a_bad_file_shows_every_row_and_offers_no_confirm(clerk, demo):
+    preview = upload(clerk, demo, (SAMPLES / "12345工单_错误示例.xlsx").read_bytes())
+    page = preview.content.decode()
+    assert "有 6 处需要修改，整个文件都不会导入" in page
+    assert "第8行「诉求类型」：催办 不是可选的值" in page and "确认导入" not in page
+    row = preview.context["row"]
+    refused = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
+    assert "还有需要修改的行" in refused.content.decode()
+    with scope(township=demo.xilian):
+        assert Ticket.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.xlsx", "文件是空的"),
+        (b"PK\x03\x04" + b"0" * 100, "broken.xlsx", "文件已损坏"),
+        ((SAMPLES / "学法记录_西连镇_2021.xlsx").read_bytes(), "学法.xlsx", "找不到12345工单台账的表头"),
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_one_message_next_to_the_field(clerk, demo, content, name, message):
+    page = upload(clerk, demo, content, name)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not LedgerImport.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_reading(clerk, demo):
+    page = upload(clerk, demo, b"0" * (MAX_FILE_BYTES + 1), "big.csv")
+    assert "文件太大" in page.content.decode() and not LedgerImport.objects.exists()
+
+
+def test_confirm_uses_the_stored_file_even_without_the_kept_rows(clerk, demo):
+    preview = upload(clerk, demo, xlsx([TICKET_HEADER, ticket_row("XW1")]))
+    row = preview.context["row"]
+    default_storage.delete(f"{row.stored_file.name}.rows")
+    clerk.post(url("ledger_import_confirm", demo, pk=row.pk))
+    with scope(township=demo.xilian):
+        assert Ticket.objects.filter(ticket_number="XW1").exists()
+
+
+def test_another_townships_import_is_not_found(client, demo):
+    client.force_login(demo.users["xilian_staff"])
+    row = upload(client, demo, xlsx([TICKET_HEADER, ticket_row("XW1")])).context["row"]
+    client.force_login(demo.users["maichen_staff"])
+    other = reverse("ledger_import_preview", kwargs={"township": demo.maichen.code, "kind": "tickets", "pk": row.pk})
+    assert client.get(other).status_code == 404
+
+
+def test_the_template_has_headers_drop_downs_and_an_example(clerk, demo):
+    response = clerk.get(url("ledger_template", demo))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["工单编号", "受理时间", "来源渠道", "诉求类型"]
+    assert sheet.cell(row=2, column=1).value == "XW202101270001"
+    lists = {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert '"咨询,求助,投诉,举报,建议"' in lists
+    assert run_template_back(demo, response.content).is_clean
+
+
+def run_template_back(demo, content):
+    return run(TicketResource, demo.xilian, content, commit=False)
+
+
+def test_the_export_is_what_the_list_shows_with_masked_phones_and_no_formulas(clerk, demo):
+    rows = [
+        TICKET_HEADER + ["联系电话"],
+        ticket_row("XW1") + ["13907126138"],
+        ticket_row("=1+2", received="2021-03-01 09:00", closed="", state="办理中") + [""],
+        ticket_row("XW3", received="2022-01-05 09:00", closed="", state="办理中") + [""],
+    ]
+    assert run(TicketResource, demo.xilian, csv_bytes(rows)).committed  # a CSV cell may hold text like =1+2
+    response = clerk.get(url("ledger_export", demo), {"year": "2021", "format": "csv"})
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    numbers = [r[0] for r in table[1:]]
+    assert sorted(numbers) == ["'=1+2", "XW1"]
+    assert "139****6138" in response.content.decode("utf-8-sig")
+    assert "13907126138" not in response.content.decode("utf-8-sig")
+
+
+def test_the_dispute_export_ends_with_a_totals_row(clerk, demo):
+    run(DisputeResource, demo.xilian, (SAMPLES / "矛盾纠纷台账_西连镇_2021.xlsx").read_bytes())
+    response = clerk.get(url("ledger_export", demo, kind="disputes"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    last = [c.value for c in sheet[sheet.max_row]]
+    assert sheet.max_row == 120 and last[0] == "合计"
+    assert last[[c.value for c in sheet[1]].index("涉及人数")] > 118
+
+
+def test_the_export_command_writes_the_year(demo, tmp_path, capsys):
+    run(
+        TicketResource,
+        demo.xilian,
+        xlsx(
+            [
+                TICKET_HEADER,
+                ticket_row("XW1"),
+                ticket_row("XW2", received="2022-02-01 09:00", closed="", state="办理中"),
+            ]
+        ),
+    )
+    target = tmp_path / "工单.xlsx"
+    call_command("export_records", "tickets", township="西连镇", year=2021, output=str(target))
+    assert "已导出12345工单1条" in capsys.readouterr().out
+    assert load_workbook(target).active.max_row == 2
+
+
+def test_list_pages_offer_import_only_to_staff(client, demo):
+    page = reverse("disputes:ticket_list", kwargs={"township": demo.xilian.code})
+    client.force_login(demo.users["xilian_staff"])
+    assert "下载导入模板" in client.get(page).content.decode()
+    client.force_login(demo.users["xilian_leader"])
+    html = client.get(page).content.decode()
+    assert "导出Excel" in html and "下载导入模板" not in html
