@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= Xilian@2021
 export DEMO_PASSWORD
 
-.PHONY: run test setup system-packages lint
+.PHONY: run test bench setup system-packages lint
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: setup
 test: setup
 	./scripts/system-packages.sh --with-browser
 	$(VENV)/bin/pytest
+
+# Import of 20,000 12345 tickets into PostgreSQL (DATABASE_URL, default the local cluster), against
+# django-import-export's own import; prints the times, peak memory and ratios.
+bench: setup
+	$(PY) -m bench.import_tickets
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class XilianConfig(AppConfig):
@@ -9,6 +10,16 @@ class XilianConfig(AppConfig):
 
     def ready(self):
         from xilian import audit  # noqa: F401  (connects the login/logout receivers)
+
+        post_migrate.connect(_reinstall_audit_trigger, sender=self, dispatch_uid="xilian_audit_trigger")
+
+
+def _reinstall_audit_trigger(sender, using, **kwargs):
+    from django.db import connections
+
+    from xilian.db_triggers import install_audit_trigger
+
+    install_audit_trigger(connections[using])
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -128,10 +128,12 @@ class TownshipRecord(models.Model):
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name="所属镇")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="录入人")
+    # Who created or voided a record is shown, never searched: no index to maintain on bulk imports.
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="录入人", db_index=False)
     voided_at = models.DateTimeField("作废时间", null=True, blank=True)
     voided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="作废人"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="作废人", db_index=False
     )
     void_reason = models.CharField("作废原因", max_length=200, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -167,11 +169,14 @@ class AuditLog(models.Model):
         LOGOUT = "logout", "退出"
 
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人")
+    # The log is filtered by username, action, township and time; the actor and record type are only shown.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人",
+                              db_index=False)
     username = models.CharField("用户名", max_length=150, blank=True)
     action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
     township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="镇")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, verbose_name="记录类型")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, verbose_name="记录类型",
+                                     db_index=False)
     object_id = models.CharField("记录编号", max_length=64, blank=True)
     object_repr = models.CharField("记录", max_length=200, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
