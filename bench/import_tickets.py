@@ -166,6 +166,9 @@ def run_library(path, bulk):
         def init_instance(self, row=None):
             return Ticket()
 
+        def get_queryset(self):
+            return Ticket.objects.all()
+
         def before_save_instance(self, instance, row, **kwargs):
             instance.township = township
             values = {f.attribute: getattr(instance, f.attribute, None) for f in self.columns()}
