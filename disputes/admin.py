@@ -22,6 +22,7 @@ class SlaRuleAdmin(AuditedAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedAdmin):
+    allow_delete = True  # a wrongly entered day is removed, and the official calendar applies again
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"

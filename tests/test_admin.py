@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from disputes.models import CalendarDay
 from xilian.models import AuditLog, User
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,17 @@ def test_a_township_user_without_a_township_is_refused(demo):
     with pytest.raises(ValidationError) as refused:
         user.full_clean()
     assert "必须选择所属镇" in str(refused.value)
+
+
+def test_a_wrong_calendar_day_can_be_deleted_and_the_deletion_is_audited(client, demo):
+    day = CalendarDay.objects.create(date="2030-10-08", is_workday=False, note="录错")
+    client.force_login(demo.users["admin"])
+    response = client.post(f"/admin/disputes/calendarday/{day.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not CalendarDay.objects.exists()
+    row = AuditLog.objects.get(action=AuditLog.Action.DELETE)
+    assert row.changes["note"] == ["录错", None]
+
+
+def test_the_organisation_tree_cannot_be_deleted_in_the_admin(client, demo):
+    client.force_login(demo.users["admin"])
+    assert client.get(f"/admin/xilian/village/{demo.xilian.villages.first().pk}/delete/").status_code == 403

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from xilian.audit import audit_record_change, record_snapshot
-from xilian.models import County, Township, User, Village
+from xilian.models import AuditLog, County, Township, User, Village
 from xilian.roles import Perm
 
 
@@ -33,10 +33,23 @@ class OrganisationAdminPermissions:
 
 
 class AuditedAdmin(OrganisationAdminPermissions, admin.ModelAdmin):
+    allow_delete = False  # a table of settings (e.g. calendar days) may allow it; the organisation tree never does
+
     def save_model(self, request, obj, form, change):
         before = record_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
         audit_record_change(request=request, instance=obj, before=before)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allow_delete and self._is_organisation_admin(request)
+
+    def delete_model(self, request, obj):
+        audit_record_change(request=request, instance=obj, before=record_snapshot(obj), action=AuditLog.Action.DELETE)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(County)

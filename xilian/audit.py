@@ -67,8 +67,8 @@ def audit_write(*, action, request=None, actor=None, username="", township=None,
 
 
 def audit_record_change(*, request, instance, before=None, action=None, detail=None):
-    """Log a create (before is None), an update or a void of one record, with the fields that changed."""
-    after = record_snapshot(instance)
+    """Log a create (before is None), an update, a void or a delete of one record, with the fields that changed."""
+    after = {} if action == AuditLog.Action.DELETE else record_snapshot(instance)
     if action is None:
         action = AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE
     return audit_write(

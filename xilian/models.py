@@ -163,6 +163,7 @@ class AuditLog(models.Model):
         CREATE = "create", "新增"
         UPDATE = "update", "修改"
         VOID = "void", "作废"
+        DELETE = "delete", "删除"
         IMPORT = "import", "批量导入"
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
