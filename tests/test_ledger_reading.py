@@ -3,6 +3,7 @@
 import io
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl import Workbook
 from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused, decode_text, read_sheet
 from xilian.ledger.widgets import (
     DateTimeWidget,
+    DecimalWidget,
     IntegerWidget,
     TextWidget,
     mask_phone,
@@ -113,7 +115,12 @@ def test_required_text_and_counts_say_what_is_wrong():
         IntegerWidget().clean("-3")
     with pytest.raises(ValueError, match="不是数字"):
         IntegerWidget().clean("三十")
+    with pytest.raises(ValueError, match="不是数字"):
+        IntegerWidget().clean("nan")
+    with pytest.raises(ValueError, match="应为整数"):
+        IntegerWidget().clean("2.5")
     assert IntegerWidget().clean("１２０") == 120
+    assert DecimalWidget().clean("2.3") == Decimal("2.3")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ reason (the importer prefixes the row, the column and the value); `render` gives
 
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -123,6 +124,8 @@ class DateTimeWidget(Widget):
 
 
 class IntegerWidget(Widget):
+    """A count: whole, and not below `minimum`."""
+
     def __init__(self, required=False, minimum=0):
         super().__init__(coerce_to_string=False)
         self.required = required
@@ -135,13 +138,18 @@ class IntegerWidget(Widget):
                 raise ValueError("不能为空")
             return None
         try:
-            number = float(text)
-        except ValueError:
+            number = Decimal(text)
+        except InvalidOperation:
             raise ValueError("不是数字") from None
-        if not number.is_integer():
-            raise ValueError("应为整数")
+        if not number.is_finite():
+            raise ValueError("不是数字")
         if self.minimum is not None and number < self.minimum:
             raise ValueError("不能为负数" if self.minimum == 0 else f"不能小于{self.minimum}")
+        return self.convert(number)
+
+    def convert(self, number):
+        if number != number.to_integral_value():
+            raise ValueError("应为整数")
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -149,19 +157,10 @@ class IntegerWidget(Widget):
 
 
 class DecimalWidget(IntegerWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = plain_text(value)
-        if text == "":
-            if self.required:
-                raise ValueError("不能为空")
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError("不是数字") from None
-        if self.minimum is not None and number < self.minimum:
-            raise ValueError("不能为负数")
-        return round(number, 1)
+    """A quantity with one decimal (学时), as a Decimal so that a re-import compares equal."""
+
+    def convert(self, number):
+        return number.quantize(Decimal("0.1"))
 
 
 class ChoiceWidget(Widget):
