@@ -1,6 +1,7 @@
 """django-import-export widgets for the habits of Chinese ledgers. `clean` raises ValueError with the Chinese
 reason (the importer prefixes the row, the column and the value); `render` gives what an export shows."""
 
+import functools
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -78,6 +79,27 @@ def parse_datetime(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_serial(value)
     return _from_text(plain_text(value))
+
+
+def by_value(clean):
+    """For a column that repeats a few values thousands of times (村, 诉求类型…): clean each value once. The
+    result must depend on the value alone, so the widget is bound before its first row."""
+
+    memo_name = f"_memo_{clean.__qualname__}"
+
+    @functools.wraps(clean)
+    def wrapper(self, value, row=None, **kwargs):
+        memo = self.__dict__.setdefault(memo_name, {})
+        key = (type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = result = clean(self, value, row, **kwargs)
+            return result
+        except TypeError:  # an unhashable cell
+            return clean(self, value, row, **kwargs)
+
+    return wrapper
 
 
 class TextWidget(Widget):
@@ -174,6 +196,7 @@ class ChoiceWidget(Widget):
         self.by_label = {label: value for value, label in choices.choices} | dict(synonyms or {})
         self.by_value = dict(choices.choices)
 
+    @by_value
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)
         if text == "":
@@ -198,6 +221,7 @@ class MultiChoiceWidget(ChoiceWidget):
 
     SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
+    @by_value
     def clean(self, value, row=None, **kwargs):
         parts = [p for p in self.SEPARATORS.split(plain_text(value)) if p]
         if not parts:
@@ -237,6 +261,7 @@ class VillageWidget(Widget):
         self.villages = {village_key(v.name): v for v in township.villages.all()}
         self.township = township
 
+    @by_value
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)
         if not text:
@@ -301,6 +326,7 @@ class LookupWidget(Widget):
             return containing[0]
         raise ValueError(f"不是已登记的{self.label}（可选：{'、'.join(self.by_name)}）")
 
+    @by_value
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)
         names = [p for p in self.SEPARATORS.split(text) if p] if self.many else [text] if text else []
