@@ -115,6 +115,7 @@ class TicketResource(LedgerResource):
     list_url_name = "disputes:ticket_list"
     key = ("ticket_number",)
     key_label = "工单编号"
+    private_columns = ("诉求人",)
     header_aliases = {
         "受理时间": ("派单时间", "登记时间"),
         "诉求人": ("来电人", "姓名"),
@@ -184,8 +185,8 @@ class TicketResource(LedgerResource):
     class Meta:
         model = Ticket
 
-    def __init__(self, township=None):
-        super().__init__(township)
+    def __init__(self, township=None, *, private=True):
+        super().__init__(township, private=private)
         self.sla = sla_table()
         self.calendar = WorkCalendar.load()
 
@@ -215,7 +216,7 @@ class TicketResource(LedgerResource):
     def filter_queryset(self, queryset, params):
         form = TicketFilterForm(params, township=self.township, years=ticket_years(township=self.township))
         tickets = dispute_views._filtered_tickets(
-            form, self.township, today=timezone.localdate(), calendar=self.calendar
+            form, self.township, today=timezone.localdate(), calendar=self.calendar, with_callers=self.private
         )
         return tickets.select_related("village")
 
@@ -303,8 +304,8 @@ class DisputeResource(LedgerResource):
     class Meta:
         model = Dispute
 
-    def __init__(self, township=None):
-        super().__init__(township)
+    def __init__(self, township=None, *, private=True):
+        super().__init__(township, private=private)
         if township is not None:
             categories = DisputeCategory.objects.filter(county_id=township.county_id, is_active=True)
             self.fields["category"].widget.bind({c.name: c for c in categories})

@@ -33,7 +33,7 @@ TICKET_SORT = {
 
 def _can_see_callers(user, township):
     """Callers' names belong to the township's own people, not to the county office (个人信息保护法)."""
-    return user.township_id == township.pk
+    return user.belongs_to(township)
 
 
 def _filter_common(records, form, *, date_field, search_fields):
@@ -155,10 +155,11 @@ def _reverse(name, township, **kwargs):
     return reverse(name, kwargs={"township": township.code, **kwargs})
 
 
-def _filtered_tickets(form, township, *, today, calendar):
+def _filtered_tickets(form, township, *, today, calendar, with_callers):
+    """`with_callers`: whether the search may match callers' names (only for the township's own people)."""
+    search_fields = ["ticket_number", "title", "content", "handling_unit"] + (["caller_name"] if with_callers else [])
     tickets = _filter_common(
-        selectors.ticket_queryset(township=township), form, date_field="received_at",
-        search_fields=["ticket_number", "title", "content", "caller_name", "handling_unit"],
+        selectors.ticket_queryset(township=township), form, date_field="received_at", search_fields=search_fields,
     )
     for name in ("state", "request_type", "subject", "satisfaction"):
         if value := form.value(name):
@@ -178,7 +179,8 @@ def _filtered_tickets(form, township, *, today, calendar):
 def ticket_list(request, township):
     today = timezone.localdate()
     form = TicketFilterForm(request.GET, township=township, years=selectors.ticket_years(township=township))
-    tickets = _filtered_tickets(form, township, today=today, calendar=WorkCalendar.load())
+    tickets = _filtered_tickets(form, township, today=today, calendar=WorkCalendar.load(),
+                                with_callers=_can_see_callers(request.user, township))
     figures = selectors.ticket_figures(tickets)
     tickets, sort = sort_queryset(request, tickets.select_related("village"), TICKET_SORT, "-received_at")
     page, query = paginate(request, tickets)

@@ -109,8 +109,8 @@ class EventResource(LedgerResource):
     class Meta:
         model = Event
 
-    def __init__(self, township=None):
-        super().__init__(township)
+    def __init__(self, township=None, *, private=True):
+        super().__init__(township, private=private)
         self.fields["forms"].widget.bind({form.name: form for form in EventForm.objects.all()})
 
     def check_row(self, values):
@@ -168,8 +168,8 @@ class StudyResource(LedgerResource):
     class Meta:
         model = Study
 
-    def __init__(self, township=None):
-        super().__init__(township)
+    def __init__(self, township=None, *, private=True):
+        super().__init__(township, private=private)
         self.laws = list(Law.objects.active().filter(township=township)) if township is not None else []
 
     def check_row(self, values):

@@ -167,3 +167,22 @@ def test_list_pages_offer_import_only_to_staff(client, demo):
     client.force_login(demo.users["xilian_leader"])
     html = client.get(page).content.decode()
     assert "导出Excel" in html and "下载导入模板" not in html
+
+
+def test_the_county_office_exports_tickets_without_callers_names(client, demo):
+    run(TicketResource, demo.xilian, xlsx([[*TICKET_HEADER, "诉求人"], [*ticket_row("XW1"), "林霞勇"]]))
+    client.force_login(demo.users["county_office"])
+    county = client.get(url("ledger_export", demo), {"format": "csv"}).content.decode("utf-8-sig")
+    client.force_login(demo.users["xilian_leader"])
+    township = client.get(url("ledger_export", demo), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "林霞勇" in township and "诉求人" in township
+    assert "林霞勇" not in county and "诉求人" not in county
+
+
+def test_the_county_office_cannot_find_tickets_by_a_callers_name(client, demo):
+    run(TicketResource, demo.xilian, xlsx([[*TICKET_HEADER, "诉求人"], [*ticket_row("XW1"), "林霞勇"]]))
+    page = reverse("disputes:ticket_list", kwargs={"township": demo.xilian.code})
+    client.force_login(demo.users["county_office"])
+    assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 0
+    client.force_login(demo.users["xilian_staff"])
+    assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 1

@@ -106,6 +106,10 @@ class User(AbstractUser):
     def can(self, permission):
         return self.is_active and permission in ROLE_PERMISSIONS.get(self.role, set())
 
+    def belongs_to(self, township):
+        """A member of the township itself (staff or leader), as opposed to the county office reading it."""
+        return self.township_id is not None and self.township_id == township.pk
+
     def visible_townships(self):
         """The townships whose records this user may read: their own, or every one of their county."""
         if self.role in TOWNSHIP_ROLES and self.township_id:

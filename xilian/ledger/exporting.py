@@ -25,12 +25,18 @@ def neutralise(value):
 
 
 def ledger_rows(resource, queryset):
+    """Headers and rows of the export; a resource made for a reader outside the township leaves out its private
+    columns (a caller's name is for the township's own people only)."""
     dataset = resource.export(queryset=queryset)
-    rows = [[neutralise(value) for value in row] for row in dataset]
+    shown = [
+        i for i, header in enumerate(dataset.headers) if resource.private or header not in resource.private_columns
+    ]
+    headers = [dataset.headers[i] for i in shown]
+    rows = [[neutralise(row[i]) for i in shown] for row in dataset]
     totals = resource.totals(queryset)
     if totals:
-        rows.append(["合计", *[totals.get(header, "") for header in dataset.headers[1:]]])
-    return dataset.headers, rows
+        rows.append(["合计", *[totals.get(header, "") for header in headers[1:]]])
+    return headers, rows
 
 
 def write_xlsx(headers, rows, title):

@@ -89,10 +89,12 @@ class LedgerResource(resources.Resource):
     key = ()
     header_aliases = {}
     example_row = {}
+    private_columns = ()  # exported only to the township's own people
 
-    def __init__(self, township=None):
+    def __init__(self, township=None, *, private=True):
         super().__init__()
         self.township = township
+        self.private = private  # False for a reader outside the township: private columns stay out
         if township is not None:
             for resource_field in self.get_import_fields():
                 if isinstance(resource_field.widget, VillageWidget):

@@ -170,7 +170,7 @@ def template_download(request, township, kind):
 
 @permission_required(Perm.VIEW_RECORDS)
 def export(request, township, kind):
-    resource = resource_class(kind)(township)
+    resource = resource_class(kind)(township, private=request.user.belongs_to(township))
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
     queryset = resource.export_queryset(request.GET)
     content = export_ledger(resource, queryset, file_format)
