@@ -146,6 +146,7 @@ class TicketForm(TownshipRecordForm):
         super().__init__(*args, township=township, **kwargs)
         self.fields["deadline"].required = False
         self.fields["request_type"].choices = [("", "请选择")] + RequestType.choices
+        self.fields["subject"] = forms.ChoiceField(label="事项分类", choices=_subject_choices([self.instance.subject]))
 
     def clean_caller_phone(self):
         return mask_phone(self.cleaned_data["caller_phone"])
@@ -325,14 +326,24 @@ class DisputeFilterForm(ListFilterForm):
         self.fields["category"].queryset = DisputeCategory.objects.filter(county=township.county_id)
 
 
+def _subject_choices(extra):
+    """The usual 事项分类 first, then any other the township's tickets carry (imports keep the platform's own)."""
+    usual = list(Ticket.Subject.values)
+    return [(name, name) for name in usual + sorted(set(extra) - set(usual) - {""})]
+
+
 class TicketFilterForm(ListFilterForm):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + Ticket.State.choices)
     request_type = forms.ChoiceField(label="诉求类型", required=False,
                                      choices=[("", "全部诉求类型")] + RequestType.choices)
-    subject = forms.ChoiceField(label="事项分类", required=False,
-                                choices=[("", "全部事项分类")] + Ticket.Subject.choices)
+    subject = forms.ChoiceField(label="事项分类", required=False)
     deadline = forms.ChoiceField(label="时限", required=False, choices=[
         ("", "全部时限"), ("overdue", "已逾期"), ("due_soon", "2个工作日内到期"), ("late", "超期办结"),
     ])
     satisfaction = forms.ChoiceField(label="满意度", required=False,
                                      choices=[("", "全部满意度")] + Satisfaction.choices)
+
+    def __init__(self, data, *, township, years):
+        super().__init__(data, township=township, years=years)
+        used = Ticket.objects.filter(township=township).values_list("subject", flat=True).distinct()
+        self.fields["subject"].choices = [("", "全部事项分类")] + _subject_choices(used)

@@ -97,14 +97,6 @@ class _Channel(ChoiceWidget):
             return Ticket.Channel.OTHER
 
 
-class _Subject(_Channel):
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return ChoiceWidget.clean(self, value, row, **kwargs)
-        except ValueError:
-            return Ticket.Subject.OTHER
-
-
 def _shown(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -159,9 +151,7 @@ class TicketResource(LedgerResource):
     request_type = Field(
         attribute="request_type", column_name="诉求类型", widget=ChoiceWidget(RequestType, required=True)
     )
-    subject = Field(
-        attribute="subject", column_name="事项分类", widget=_Subject(Ticket.Subject, default=Ticket.Subject.OTHER)
-    )
+    subject = Field(attribute="subject", column_name="事项分类", widget=TextWidget(max_length=30))
     request_title = Field(attribute="title", column_name="诉求标题", widget=TextWidget(required=True, max_length=100))
     content = Field(attribute="content", column_name="诉求内容", widget=TextWidget(required=True))
     caller_name = Field(attribute="caller_name", column_name="诉求人", widget=TextWidget(max_length=50))
@@ -195,6 +185,7 @@ class TicketResource(LedgerResource):
         received, closed = values["received_at"], values.get("closed_at")
         if closed and closed < received:
             problems.append(("办结时间", _shown(closed), f"早于受理时间 {_shown(received)}"))
+        values["subject"] = values.get("subject") or Ticket.Subject.OTHER
         if not values.get("state"):
             values["state"] = Ticket.State.CLOSED if closed else Ticket.State.RECEIVED
         if values["state"] == Ticket.State.CLOSED and not closed:

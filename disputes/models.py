@@ -246,15 +246,17 @@ class Ticket(TownshipRecord):
         OTHER = "other", "其他"
 
     class Subject(models.TextChoices):
-        SOCIAL_SECURITY = "social_security", "社会保障"
-        AGRICULTURE = "agriculture", "农业农村"
-        CONSTRUCTION = "construction", "城乡建设"
-        ENVIRONMENT = "environment", "环境保护"
-        MARKET = "market", "市场监管"
-        PUBLIC_SECURITY = "public_security", "治安管理"
-        TRANSPORT = "transport", "交通运输"
-        EDUCATION_HEALTH = "education_health", "教育卫生"
-        OTHER = "other", "其他"
+        """The usual 事项分类, offered in the form; the field keeps any text, since each platform has its own."""
+
+        SOCIAL_SECURITY = "社会保障"
+        AGRICULTURE = "农业农村"
+        CONSTRUCTION = "城乡建设"
+        ENVIRONMENT = "环境保护"
+        MARKET = "市场监管"
+        PUBLIC_SECURITY = "治安管理"
+        TRANSPORT = "交通运输"
+        EDUCATION_HEALTH = "教育卫生"
+        OTHER = "其他"
 
     OPEN_STATES = (State.RECEIVED, State.SIGNED)
 
@@ -262,7 +264,7 @@ class Ticket(TownshipRecord):
     received_at = models.DateTimeField("受理时间")
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, default=Channel.PHONE)
     request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
-    subject = models.CharField("事项分类", max_length=20, choices=Subject.choices, default=Subject.OTHER)
+    subject = models.CharField("事项分类", max_length=30, default=Subject.OTHER)
     title = models.CharField("诉求标题", max_length=100)
     content = models.TextField("诉求内容")
     caller_name = models.CharField("诉求人", max_length=50, blank=True)

@@ -20,7 +20,7 @@ def _url(demo, name, **kwargs):
 def _ticket_data(demo, **overrides):
     return {
         "ticket_number": "XW202109300001", "received_at": "2021-09-30T10:00", "channel": "phone",
-        "request_type": "consultation", "subject": "social_security", "title": "医保缴费咨询",
+        "request_type": "consultation", "subject": "社会保障", "title": "医保缴费咨询",
         "content": "咨询城乡居民医保缴费渠道。", "caller_name": "林霞", "caller_phone": "13907126138",
         "village": demo.xilian.villages.first().pk, "handling_unit": "西连镇人民政府", "deadline": "", **overrides,
     }

@@ -229,3 +229,11 @@ def test_an_import_is_audited_with_the_file_digest_and_each_record(demo, staff):
         update = AuditLog.objects.get(action=AuditLog.Action.UPDATE)
         assert list(update.changes) == ["closed_at"]
         assert "13907126138" not in str(list(AuditLog.objects.values_list("changes", "detail")))
+
+
+def test_a_platforms_own_subject_category_is_kept_as_written(demo):
+    header = [*TICKET_HEADER, "事项分类", "来源渠道"]
+    run(TicketResource, demo.xilian, xlsx([header, [*ticket_row("XW1"), "劳动就业", "粤省事"]]))
+    with scope(township=demo.xilian):
+        ticket = Ticket.objects.get(ticket_number="XW1")
+    assert (ticket.subject, ticket.channel) == ("劳动就业", Ticket.Channel.OTHER)
