@@ -186,3 +186,21 @@ def test_the_county_office_cannot_find_tickets_by_a_callers_name(client, demo):
     assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 0
     client.force_login(demo.users["xilian_staff"])
     assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "sample", "rows"),
+    [
+        ("tickets", "12345工单_西连镇_2021.xlsx", 94),
+        ("tickets", "12345工单_西连镇_2021.csv", 94),
+        ("disputes", "矛盾纠纷台账_西连镇_2021.xlsx", 118),
+        ("events", "普法活动_西连镇_2021.xlsx", 9),
+        ("studies", "学法记录_西连镇_2021.xlsx", 16),
+    ],
+)
+def test_every_sample_imports_through_the_page_and_the_command(clerk, demo, capsys, kind, sample, rows):
+    preview = upload(clerk, demo, (SAMPLES / sample).read_bytes(), sample, kind=kind)
+    assert preview.context["row"].counts["new"] == rows
+    clerk.post(url("ledger_import_confirm", demo, kind=kind, pk=preview.context["row"].pk))
+    call_command("import_records", kind, str(SAMPLES / sample), township="西连镇")
+    assert f"新增0，更新0，未变{rows}" in capsys.readouterr().out
