@@ -237,3 +237,13 @@ def test_a_platforms_own_subject_category_is_kept_as_written(demo):
     with scope(township=demo.xilian):
         ticket = Ticket.objects.get(ticket_number="XW1")
     assert (ticket.subject, ticket.channel) == ("劳动就业", Ticket.Channel.OTHER)
+
+
+def test_resources_of_two_townships_share_no_villages(demo):
+    with scope(township=demo.xilian):
+        xilian = TicketResource(demo.xilian)
+    with scope(township=demo.maichen):
+        maichen = TicketResource(demo.maichen)
+    assert xilian.fields["village"].widget.clean("迈谷村").township == demo.xilian
+    with pytest.raises(ValueError, match="不是迈陈镇的村"):
+        maichen.fields["village"].widget.clean("迈谷村")
