@@ -14,6 +14,7 @@ from disputes.models import (
     ticket_deadline,
 )
 from disputes.workdays import WorkCalendar
+from xilian.forms import style_filter_fields
 from xilian.models import Village
 from xilian.records import VersionedModelForm
 
@@ -307,9 +308,7 @@ class ListFilterForm(forms.Form):
         super().__init__(data)
         self.fields["year"].choices = [("", "全部年度")] + [(str(y), f"{y}年") for y in years]
         self.fields["village"].queryset = Village.objects.filter(township=township)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
-                field.widget, forms.Select) else "form-control form-control-sm"
+        style_filter_fields(self)
 
     def value(self, name):
         return self.cleaned_data.get(name) if self.is_valid() else None

@@ -6,6 +6,7 @@ from django.db.models import Q
 from publicity.attachments import check_attachment
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
 from publicity.selectors import law_choices
+from xilian.forms import style_filter_fields
 from xilian.models import Village
 from xilian.records import VersionedModelForm
 
@@ -159,9 +160,7 @@ class ListFilterForm(forms.Form):
         this_year = datetime.date.today().year
         year_choices = [(year, f"{year}年") for year in sorted({*years, this_year}, reverse=True)]
         self.fields["year"].choices = [("", "全部年度"), *year_choices]
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        style_filter_fields(self)
 
     def filter(self, queryset):
         data = self.cleaned_data

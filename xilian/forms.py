@@ -4,6 +4,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from xilian.models import AuditLog, Township
 
 
+def style_filter_fields(form):
+    """Bootstrap's compact classes on a filter form above a list (selects and inputs differ)."""
+    for field in form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         # One message whether the user exists or not, so the form tells nobody which usernames are real.
@@ -30,9 +37,7 @@ class AuditLogFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        style_filter_fields(self)
 
     def filter(self, queryset):
         data = self.cleaned_data
