@@ -16,13 +16,13 @@ from disputes.models import (
     Satisfaction,
     Ticket,
     TicketStep,
-    mask_phone,
     seed_dispute_categories,
     sla_table,
     ticket_deadline,
 )
 from disputes.workdays import WorkCalendar
 from xilian.models import User
+from xilian.phones import mask_phone
 from xilian.roles import Role
 
 SURNAMES = "陈李王林黄吴邓梁何冯蔡苏许叶郑谢杨朱徐唐韩符庞莫钟吕袁曾詹"

@@ -9,13 +9,13 @@ from disputes.models import (
     Satisfaction,
     Ticket,
     TicketStep,
-    mask_phone,
     sla_table,
     ticket_deadline,
 )
 from disputes.workdays import WorkCalendar
 from xilian.forms import style_filter_fields
 from xilian.models import Village
+from xilian.phones import mask_phone
 from xilian.records import VersionedModelForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

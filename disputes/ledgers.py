@@ -11,10 +11,12 @@ from disputes.forms import DisputeFilterForm, TicketFilterForm
 from disputes.models import (
     Dispute,
     DisputeCategory,
+    DisputeStep,
     RequestType,
     RiskLevel,
     Satisfaction,
     Ticket,
+    TicketStep,
     sla_table,
 )
 from disputes.selectors import dispute_years, ticket_years
@@ -97,8 +99,8 @@ class _Channel(ChoiceWidget):
             return Ticket.Channel.OTHER
 
 
-def _shown(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _import_note(state_label, source):
+    return f"导入：{state_label}" + (f"（{source}）" if source else "")
 
 
 class TicketResource(LedgerResource):
@@ -108,6 +110,7 @@ class TicketResource(LedgerResource):
     key = ("ticket_number",)
     key_label = "工单编号"
     private_columns = ("诉求人",)
+    new_record_defaults = {"state": Ticket.State.RECEIVED}
     header_aliases = {
         "受理时间": ("派单时间", "登记时间"),
         "诉求人": ("来电人", "姓名"),
@@ -181,28 +184,29 @@ class TicketResource(LedgerResource):
         self.calendar = WorkCalendar.load()
 
     def check_row(self, values):
-        problems = []
-        received, closed = values["received_at"], values.get("closed_at")
-        if closed and closed < received:
-            problems.append(("办结时间", _shown(closed), f"早于受理时间 {_shown(received)}"))
+        """Derived values only; the ticket's rules are the model's (checked for every row by the importer)."""
         values["subject"] = values.get("subject") or Ticket.Subject.OTHER
-        if not values.get("state"):
-            values["state"] = Ticket.State.CLOSED if closed else Ticket.State.RECEIVED
-        if values["state"] == Ticket.State.CLOSED and not closed:
-            problems.append(("办结时间", "", "工单状态为已办结，必须填写办结时间"))
-        elif closed and values["state"] != Ticket.State.CLOSED:
-            problems.append(("工单状态", Ticket.State(values["state"]).label, "有办结时间的工单应为已办结"))
-        if values.get("satisfaction", Satisfaction.NOT_SURVEYED) != Satisfaction.NOT_SURVEYED and not closed:
-            problems.append(("回访满意度", Satisfaction(values["satisfaction"]).label, "工单办结后才能回访"))
+        if not values.get("state") and values.get("closed_at"):
+            values["state"] = Ticket.State.CLOSED
+        computed = self.calendar.add_working_days(values["received_at"].date(), self.sla[values["request_type"]])
         given = values.get("deadline")
-        values["deadline_given"] = given is not None
-        # models.ticket_deadline, without its time-zone lookup: the widget already gives local datetimes.
-        received_on = received.date()
-        if given is None:
-            values["deadline"] = self.calendar.add_working_days(received_on, self.sla[values["request_type"]])
-        elif given < received_on:
-            problems.append(("办理时限", given.isoformat(), f"早于受理时间 {_shown(received)}"))
-        return problems
+        # A deadline equal to the computed one (as the portal's own export writes it) is not one the platform gave.
+        values["deadline_given"] = given is not None and given != computed
+        values["deadline"] = given or computed
+        return []
+
+    def record_import_steps(self, *, created, moved, user, source):
+        now = timezone.now()
+        steps = [
+            TicketStep(ticket_id=pk, action=TicketStep.Action.IMPORT, happened_at=values["received_at"],
+                       note=_import_note(Ticket.State(values["state"]).label, source), recorded_by=user)
+            for pk, values in created
+        ] + [
+            TicketStep(ticket=ticket, action=TicketStep.Action.IMPORT, happened_at=ticket.closed_at or now,
+                       note=_import_note(ticket.get_state_display(), source), recorded_by=user)
+            for ticket, _ in moved
+        ]
+        TicketStep.objects.bulk_create(steps, batch_size=2000)
 
     def filter_queryset(self, queryset, params):
         form = TicketFilterForm(params, township=self.township, years=ticket_years(township=self.township))
@@ -221,6 +225,7 @@ class DisputeResource(LedgerResource):
     list_url_name = "disputes:dispute_list"
     key = ("case_number",)
     key_label = "案件编号"
+    new_record_defaults = {"state": Dispute.State.REGISTERED}
     header_aliases = {
         "所属村（社区）": ("村（社区）", "所属村"),
         "化解状态": ("状态", "办理状态"),
@@ -282,7 +287,7 @@ class DisputeResource(LedgerResource):
     state = Field(
         attribute="state",
         column_name="化解状态",
-        widget=ChoiceWidget(Dispute.State, default=Dispute.State.REGISTERED, synonyms=DISPUTE_STATE_SYNONYMS),
+        widget=ChoiceWidget(Dispute.State, default="", synonyms=DISPUTE_STATE_SYNONYMS),
     )
     resolved_on = Field(attribute="resolved_on", column_name="化解日期", widget=DateTimeWidget(date_only=True))
     resolution_method = Field(
@@ -302,19 +307,24 @@ class DisputeResource(LedgerResource):
             self.fields["category"].widget.bind({c.name: c for c in categories})
 
     def check_row(self, values):
-        problems = []
+        """Derived values only; the dispute's rules are the model's (checked for every row by the importer)."""
         if values.get("people_involved") is None:
             values["people_involved"] = 2
-        resolved = values["state"] in (Dispute.State.RESOLVED, Dispute.State.CLOSED)
-        if resolved and not values.get("resolved_on"):
-            problems.append(("化解日期", "", "已化解的纠纷必须填写化解日期"))
-        if resolved and not values.get("resolution_method"):
-            problems.append(("化解方式", "", "已化解的纠纷必须填写化解方式（人民调解/行政调解/司法确认/移交）"))
-        if values.get("resolved_on") and values["resolved_on"] < values["received_on"]:
-            problems.append(
-                ("化解日期", values["resolved_on"].isoformat(), f"早于受理日期 {values['received_on'].isoformat()}")
-            )
-        return problems
+        return []
+
+    def record_import_steps(self, *, created, moved, user, source):
+        today = timezone.localdate()
+        steps = [
+            DisputeStep(dispute_id=pk, state=values["state"],
+                        happened_on=values.get("resolved_on") or values["received_on"],
+                        note=_import_note(Dispute.State(values["state"]).label, source), recorded_by=user)
+            for pk, values in created
+        ] + [
+            DisputeStep(dispute=dispute, state=dispute.state, happened_on=dispute.resolved_on or today,
+                        note=_import_note(dispute.get_state_display(), source), recorded_by=user)
+            for dispute, _ in moved
+        ]
+        DisputeStep.objects.bulk_create(steps, batch_size=2000)
 
     def filter_queryset(self, queryset, params):
         form = DisputeFilterForm(params, township=self.township, years=dispute_years(township=self.township))

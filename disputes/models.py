@@ -6,14 +6,13 @@ Each state change is kept in a step row (DisputeStep, TicketStep) dated and sign
 dates the figures need (resolved_on, closed_at…) so that the statistics stay single queries.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
 from xilian.models import County, TownshipRecord, User, Village
+from xilian.phones import MASKED_PHONE, mask_phone
 
 DEFAULT_DISPUTE_CATEGORIES = [
     "婚姻家庭继承", "邻里", "房屋宅基地", "山林土地承包经营权", "征地拆迁", "道路规划", "损害赔偿", "合同", "劳动争议",
@@ -207,22 +206,6 @@ class DisputeStep(models.Model):
         return f"{self.happened_on:%Y-%m-%d} {self.get_state_display()}"
 
 
-PHONE_DIGITS = re.compile(r"\d")
-MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
-
-
-def mask_phone(value):
-    """139 0712 6138 → 139****6138. An already masked number stays as it is; anything with fewer than 7 digits is
-    refused (ValidationError), so no full number is ever stored."""
-    value = (value or "").strip()
-    if not value or MASKED_PHONE.match(value):
-        return value
-    digits = "".join(PHONE_DIGITS.findall(value))
-    if len(digits) < 7 or len(digits) > 12:
-        raise ValidationError("请输入正确的联系电话（手机号或固定电话）。")
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
 class Satisfaction(models.TextChoices):
     NOT_SURVEYED = "not_surveyed", "未回访"
     SATISFIED = "satisfied", "满意"
@@ -259,6 +242,12 @@ class Ticket(TownshipRecord):
         OTHER = "其他"
 
     OPEN_STATES = (State.RECEIVED, State.SIGNED)
+    NEXT_STATES = {
+        State.RECEIVED: (State.SIGNED, State.RETURNED, State.CLOSED),
+        State.SIGNED: (State.RETURNED, State.CLOSED),
+        State.RETURNED: (),
+        State.CLOSED: (),
+    }
 
     ticket_number = models.CharField("工单编号", max_length=40)
     received_at = models.DateTimeField("受理时间")
@@ -339,7 +328,7 @@ class Ticket(TownshipRecord):
             moment = getattr(self, name)
             if moment and self.received_at and moment < self.received_at:
                 label = self._meta.get_field(name).verbose_name
-                errors[name] = f"{label}不能早于受理时间。"
+                errors[name] = f"{label}不能早于受理时间 {timezone.localtime(self.received_at):%Y-%m-%d %H:%M}。"
             elif moment and moment > timezone.now():
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
         if self.deadline and received and self.deadline < received:
@@ -356,8 +345,6 @@ class Ticket(TownshipRecord):
         if self.state == self.State.CLOSED:
             if not self.closed_at:
                 errors["closed_at"] = "已办结的工单必须填写办结时间。"
-            if not self.reply.strip():
-                errors["reply"] = "已办结的工单必须填写答复内容。"
         elif self.closed_at:
             errors["closed_at"] = "未办结的工单不能有办结时间。"
         if self.state == self.State.RETURNED and not self.return_reason.strip():
@@ -378,6 +365,7 @@ class TicketStep(models.Model):
         RETURN = "return", "退单"
         CLOSE = "close", "办结"
         SURVEY = "survey", "回访"
+        IMPORT = "import", "导入"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="steps", verbose_name="工单")
     action = models.CharField("环节", max_length=20, choices=Action.choices)

@@ -175,8 +175,6 @@ class StudyResource(LedgerResource):
     def check_row(self, values):
         values["laws"] = laws_mentioned(values["topic"], self.laws)
         values["chaired_by_principal"] = bool(PRINCIPAL_TITLES.search(values["chair"]))
-        if values["hours"] > 24:
-            return [("学时", str(values["hours"]), "不能超过24")]
         return []
 
     def dehydrate_topic(self, study):

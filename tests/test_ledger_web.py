@@ -2,21 +2,23 @@
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
-from django_scopes import scope
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
 from disputes.ledgers import DisputeResource, TicketResource
 from disputes.models import Ticket
 from tests.test_ledger_import import TICKET_HEADER, csv_bytes, run, ticket_row, xlsx
 from xilian.ledger.reading import MAX_FILE_BYTES
-from xilian.models import LedgerImport
+from xilian.models import AuditLog, LedgerImport
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,13 @@ def test_a_clean_file_is_previewed_then_written_only_on_confirm(clerk, demo):
     assert len(done.context["records"]) == 94
     with scope(township=demo.xilian):
         assert Ticket.objects.count() == 94
-    assert clerk.post(url("ledger_import_confirm", demo, pk=row.pk)).status_code == 404  # not twice
+    again = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)  # a double click
+    assert "该文件已经导入" in again.content.decode() and "导入完成：新增94条" not in again.content.decode()
+    with scope(township=demo.xilian):
+        assert Ticket.objects.count() == 94
+    assert AuditLog.objects.filter(action=AuditLog.Action.IMPORT).count() == 1
+    with scopes_disabled():
+        assert LedgerImport.objects.get(pk=row.pk).preview is None  # the kept rows go once written
 
 
 def test_a_bad_file_shows_every_row_and_offers_no_confirm(clerk, demo):
@@ -84,13 +92,42 @@ def test_a_file_over_the_limit_is_refused_before_reading(clerk, demo):
     assert "文件太大" in page.content.decode() and not LedgerImport.objects.exists()
 
 
-def test_confirm_uses_the_stored_file_even_without_the_kept_rows(clerk, demo):
+def test_the_preview_is_kept_as_json_data_and_a_stale_one_cannot_be_confirmed(clerk, demo):
     preview = upload(clerk, demo, xlsx([TICKET_HEADER, ticket_row("XW1")]))
-    row = preview.context["row"]
-    default_storage.delete(f"{row.stored_file.name}.rows")
-    clerk.post(url("ledger_import_confirm", demo, pk=row.pk))
+    with scopes_disabled():
+        row = LedgerImport.objects.get(pk=preview.context["row"].pk)
+        LedgerImport.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert row.preview["rows"][0]["ticket_number"] == "XW1"
+    assert row.preview["rows"][0]["village"] == demo.xilian.villages.get(name="迈谷村").pk
+    upload(clerk, demo, xlsx([TICKET_HEADER, ticket_row("XW2")]))  # any later upload clears stale previews
+    refused = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
+    assert "预览已过期" in refused.content.decode()
     with scope(township=demo.xilian):
-        assert Ticket.objects.filter(ticket_number="XW1").exists()
+        assert not Ticket.objects.exists()
+        assert LedgerImport.objects.get(pk=row.pk).status == LedgerImport.Status.PREVIEWED
+
+
+def test_a_record_changed_after_the_preview_stops_the_confirm_naming_its_row(clerk, demo):
+    run(TicketResource, demo.xilian, xlsx([TICKET_HEADER, ticket_row("XW1")]))
+    newer = xlsx([TICKET_HEADER, ticket_row("XW0"), ticket_row("XW1", village="东岭村")])
+    row = upload(clerk, demo, newer).context["row"]
+    with scope(township=demo.xilian):
+        Ticket.objects.filter(ticket_number="XW1").update(title="他人刚改过", version=F("version") + 1)
+    refused = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
+    page = refused.content.decode()
+    assert "自预览以来有记录被他人修改或录入" in page and "第3行「工单编号」" in page
+    with scope(township=demo.xilian):
+        assert Ticket.objects.get(ticket_number="XW1").title == "他人刚改过"
+        assert not Ticket.objects.filter(ticket_number="XW0").exists()
+
+
+def test_a_record_entered_after_the_preview_stops_the_confirm(clerk, demo):
+    row = upload(clerk, demo, xlsx([TICKET_HEADER, ticket_row("XW1")])).context["row"]
+    run(TicketResource, demo.xilian, xlsx([TICKET_HEADER, ticket_row("XW1", village="东岭村")]))
+    refused = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
+    assert "本镇已录入同一编号的记录" in refused.content.decode()
+    with scope(township=demo.xilian):
+        assert Ticket.objects.get(ticket_number="XW1").village.name == "东岭村"
 
 
 def test_another_townships_import_is_not_found(client, demo):

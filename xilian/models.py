@@ -211,8 +211,10 @@ def _import_file_name(instance, filename):
 
 
 class LedgerImport(models.Model):
-    """One uploaded ledger file: previewed first, committed on confirmation (the stored file is re-read then, so
-    what is written is exactly what was checked, never what the browser sends back)."""
+    """One uploaded ledger file: previewed first, committed on confirmation. The preview's cleaned rows and the
+    versions of the records they matched are kept in `preview` (JSON) until then, so what is written is exactly
+    what was checked — never what the browser sends back — and a record changed since the preview stops the
+    commit. The uploaded file itself is kept with its SHA-256."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "待确认"
@@ -232,6 +234,7 @@ class LedgerImport(models.Model):
     errors = models.JSONField("错误", default=list)
     created_ids = models.JSONField("新增记录", default=list)
     updated_ids = models.JSONField("更新记录", default=list)
+    preview = models.JSONField("预览的数据行", null=True, blank=True, editable=False)
 
     objects = ScopedManager(township="township")
 

@@ -18,6 +18,19 @@ class StaleRecordError(Exception):
     pass
 
 
+def state_reachable(model, start, goal):
+    """Whether `goal` can be reached from `start` along the model's NEXT_STATES (the transitions the pages allow)."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        for state in model.NEXT_STATES[model.State(frontier.pop())]:
+            if state == goal:
+                return True
+            if state not in seen:
+                seen.add(state)
+                frontier.append(state)
+    return False
+
+
 class VersionedModelForm(forms.ModelForm):
     """A record form that remembers the version it was loaded at, so that `record_save` can refuse a save made
     over somebody else's newer one."""

@@ -10,6 +10,7 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 import functools
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from import_export import resources
@@ -17,8 +18,12 @@ from import_export import resources
 from xilian.ledger.bulk import insert_rows
 from xilian.ledger.reading import FileRefused, read_sheet
 from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
+from xilian.records import state_reachable
 
 TOTAL_ROW_LABELS = ("合计", "总计", "小计")
+ROW_NUMBER = "_row"  # where a cleaned row keeps its row number in the file
+# Fields an import never sets: they are the portal's own bookkeeping, not the record's rules.
+RECORD_BOOKKEEPING = ["township", "created_by", "voided_by", "voided_at", "void_reason", "version"]
 HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 2000
 
@@ -36,6 +41,15 @@ class RowError:
 
 
 @dataclass
+class PlannedRow:
+    values: dict
+    instance: object  # the matched record; None for a record to create
+    changes: dict | None
+    before: dict | None
+    previous_state: str | None
+
+
+@dataclass
 class ImportReport:
     total_rows: int = 0
     new: int = 0
@@ -46,6 +60,7 @@ class ImportReport:
     updated_ids: list = field(default_factory=list)
     committed: bool = False
     rows: list = field(default_factory=list, repr=False)
+    matched: list = field(default_factory=list, repr=False)  # [pk, version] of each row's record, or None
 
     @property
     def is_clean(self):
@@ -90,6 +105,7 @@ class LedgerResource(resources.Resource):
     header_aliases = {}
     example_row = {}
     private_columns = ()  # exported only to the township's own people
+    new_record_defaults = {}  # {attribute: value} for a new record whose cell is empty; a matched record keeps its own
 
     def __init__(self, township=None, *, private=True):
         super().__init__()
@@ -213,6 +229,7 @@ class LedgerResource(resources.Resource):
             if errors:
                 report.errors += errors
             else:
+                values[ROW_NUMBER] = row_number
                 rows.append(values)
         return rows
 
@@ -222,12 +239,23 @@ class LedgerResource(resources.Resource):
             return "（号码已隐藏）"
         return plain_text(raw)[:60]
 
-    # matching and writing ----------------------------------------------------------------------------------
-    def _existing(self, rows):
+    # matching, the record's own rules, and writing -------------------------------------------------------
+    def row_key(self, values):
+        return tuple(values.get(k) for k in self.key)
+
+    def _existing(self, rows, *, lock=False):
+        """{natural key: record} for the rows' keys: the active record, or a voided one when no active one has it."""
         first = self.key[0]
         queryset = self.model().objects.filter(township=self.township, **{f"{first}__in": {r[first] for r in rows}})
+        if lock:
+            queryset = queryset.select_for_update()
         m2m = self._m2m_names() & set(rows[0]) if rows else set()
-        return {tuple(getattr(obj, k) for k in self.key): obj for obj in queryset.prefetch_related(*m2m)}
+        found = {}
+        for record in queryset.prefetch_related(*m2m):
+            key = tuple(getattr(record, k) for k in self.key)
+            if key not in found or found[key].is_voided:
+                found[key] = record
+        return found
 
     def _changes(self, instance, values):
         changed = {}
@@ -240,69 +268,163 @@ class LedgerResource(resources.Resource):
                 changed[name] = objects
         return changed
 
-    def import_ledger(self, content, *, rows=None, user=None, dry_run=True, audit=None):
-        """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport
-        whose `rows` a commit of the same file may pass back instead of `content`, to skip cleaning it again
-        (matching and every write still happen then). A file that cannot be read at all raises FileRefused."""
+    def _column_of(self, name):
+        for resource_field in self.columns():
+            if resource_field.attribute == name:
+                return resource_field.column_name
+        if name in self._model_field_names():
+            return str(self.model()._meta.get_field(name).verbose_name)
+        return next(f.column_name for f in self.columns() if f.attribute == self.key[0])
+
+    @staticmethod
+    def _display(value):
+        if value is None:
+            return ""
+        if hasattr(value, "isoformat"):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else str(value)
+        return plain_text(value)[:60]
+
+    def _record_problems(self, record, values, previous_state):
+        """The record's own rules — the model's full_clean, exactly as the form runs it, and the state transitions
+        the browser allows — as [(column, shown value, message)]."""
+        problems = []
+        state = getattr(record, "state", None)
+        if previous_state is not None and state != previous_state and not state_reachable(
+            type(record), previous_state, state
+        ):
+            labels = dict(type(record).State.choices)
+            problems.append((
+                self._column_of("state"), labels.get(state, state),
+                f"不能从“{labels.get(previous_state)}”改为“{labels.get(state)}”：状态只能按办理流程向前变更",
+            ))
+        try:
+            record.full_clean(exclude=RECORD_BOOKKEEPING, validate_unique=False, validate_constraints=False)
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                shown = self._display(values.get(name, getattr(record, name, None)))
+                problems += [(self._column_of(name), shown, message.rstrip("。")) for message in messages]
+        return problems
+
+    def _plan(self, rows, report, *, lock=False, expected=None):
+        """Match every row to its record and check it against the record's rules. Rows that break them, match a
+        voided record, or (with `expected`: the preview's matches) changed since the preview become errors."""
+        existing = self._existing(rows, lock=lock)
+        plan = []
+        for index, values in enumerate(rows):
+            instance = existing.get(self.row_key(values))
+            row_number = values.get(ROW_NUMBER, index + 1)
+            problems = self._match_problems(instance, expected, index)
+            if problems:
+                report.errors += [RowError(row_number, *problem) for problem in problems]
+                continue
+            for name, default in self.new_record_defaults.items():
+                if values.get(name) in (None, ""):
+                    if instance is None:
+                        values[name] = default
+                    else:
+                        values.pop(name, None)
+            if instance is None:
+                record, changes, before, previous_state = self._new_record(values), None, None, None
+            else:
+                record, previous_state = instance, getattr(instance, "state", None)
+                changes = self._changes(instance, values)
+                before = {name: self._plain_value(instance, name) for name in changes}
+                for name, value in changes.items():
+                    if name not in self._m2m_names():
+                        setattr(instance, name, value)
+            problems = self._record_problems(record, values, previous_state)
+            if problems:
+                report.errors += [RowError(row_number, *problem) for problem in problems]
+            else:
+                plan.append(PlannedRow(values, instance, changes, before, previous_state))
+        report.errors.sort(key=lambda error: error.row)
+        report.matched = [
+            None if (instance := existing.get(self.row_key(values))) is None else [instance.pk, instance.version]
+            for values in rows
+        ]
+        return plan
+
+    def _new_record(self, values):
+        return self.model()(township=self.township, **self.model_values(values))
+
+    def _match_problems(self, instance, expected, index):
+        column = self._column_of(self.key[0])
+        if instance is not None and instance.is_voided:
+            return [(column, str(instance), f"该记录已作废（{instance.void_reason}），不能通过导入修改或恢复")]
+        if expected is None:
+            return []
+        now = None if instance is None else [instance.pk, instance.version]
+        if expected[index] is None and now is not None:
+            return [(column, str(instance), "自预览以来本镇已录入同一编号的记录，请重新上传预览")]
+        if expected[index] is not None and now != list(expected[index]):
+            return [(column, str(instance or ""), "自预览以来该记录已被他人修改，请重新上传预览")]
+        return []
+
+    def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source=""):
+        """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport whose
+        `rows` and `matched` a later commit of the same file passes back (as `rows` and `expected`): then the file
+        is not cleaned again, and any record changed since the preview makes the commit refuse. A file that cannot
+        be read at all raises FileRefused."""
         report = ImportReport()
         if rows is None:
             rows = self.clean_rows(read_sheet(content), report)
         else:
             report.total_rows = len(rows)
         report.rows = rows
-        if report.errors:
+        if dry_run:
+            self._count(self._plan(rows, report), report)
             return report
-        existing = self._existing(rows)
-        to_create, to_update, changed_fields = [], [], set()
-        for values in rows:
-            instance = existing.get(tuple(values.get(k) for k in self.key))
-            if instance is None:
-                to_create.append(values)
-                continue
-            changes = self._changes(instance, values)
-            if changes:
-                to_update.append((instance, changes))
-                changed_fields |= set(changes)
-            else:
-                report.unchanged += 1
-        report.new, report.updated = len(to_create), len(to_update)
-        if not dry_run:
-            self._write(report, to_create, to_update, changed_fields, user, audit)
+        with transaction.atomic():
+            plan = self._plan(rows, report, lock=True, expected=expected)
+            self._count(plan, report)
+            if not report.errors:
+                self._write(report, plan, user, audit, source)
         return report
 
-    @transaction.atomic
-    def _write(self, report, to_create, to_update, changed_fields, user, audit):
+    @staticmethod
+    def _count(plan, report):
+        report.new = sum(1 for p in plan if p.instance is None)
+        report.updated = sum(1 for p in plan if p.instance is not None and p.changes)
+        report.unchanged = len(plan) - report.new - report.updated
+
+    def _write(self, report, plan, user, audit, source):
         model = self.model()
         now = timezone.now()
+        to_create = [p.values for p in plan if p.instance is None]
+        to_update = [p for p in plan if p.instance is not None and p.changes]
         created_ids = insert_rows(
             model,
             [{"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create],
         )
         self._link_many(created_ids, [self.m2m_values(values) for values in to_create])
-        befores, m2m_names = [], self._m2m_names()
-        for instance, changes in to_update:
-            befores.append({name: self._plain_value(instance, name) for name in changes})
-            for name, value in changes.items():
-                if name not in m2m_names:
-                    setattr(instance, name, value)
-            instance.version += 1
-            instance.updated_at = now
+        m2m_names = self._m2m_names()
+        changed_fields = set().union(*(p.changes for p in to_update)) if to_update else set()
+        for planned in to_update:
+            planned.instance.version += 1
+            planned.instance.updated_at = now
         if to_update:
             model.objects.bulk_update(
-                [i for i, _ in to_update],
+                [p.instance for p in to_update],
                 [*(changed_fields - m2m_names), "version", "updated_at"],
                 batch_size=BATCH_SIZE,
             )
-            self._relink_many(to_update)
+            self._relink_many([(p.instance, p.changes) for p in to_update])
+        moved = [(p.instance, p.previous_state) for p in to_update if "state" in p.changes]
+        self.record_import_steps(
+            created=list(zip(created_ids, to_create, strict=True)), moved=moved, user=user, source=source
+        )
         report.created_ids = created_ids
-        report.updated_ids = [instance.pk for instance, _ in to_update]
+        report.updated_ids = [p.instance.pk for p in to_update]
         report.committed = True
         if audit is not None:
             audit(
                 created=list(zip(created_ids, to_create, strict=True)),
-                updated=[(i, b, c) for (i, c), b in zip(to_update, befores, strict=True)],
+                updated=[(p.instance, p.before, p.changes) for p in to_update],
                 report=report,
             )
+
+    def record_import_steps(self, *, created, moved, user, source):
+        """Hook: the dated steps ("导入") of records created by the import and of records whose state it moved."""
 
     def _plain_value(self, instance, name):
         if name in self._m2m_names():

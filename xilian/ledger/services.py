@@ -56,9 +56,10 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
         }
 
 
-def ledger_import(*, resource, content, filename, rows=None, user=None, request=None, dry_run=True):
+def ledger_import(*, resource, content, filename, rows=None, expected=None, user=None, request=None, dry_run=True):
     """Preview or commit `content` into the resource's township. A commit writes the audit rows in the same
-    transaction as the records."""
+    transaction as the records; with the preview's `rows` and `expected` matches, it refuses rows whose records
+    changed since the preview."""
     actor = user or (request.user if request is not None else None)
     username = actor.get_username() if actor else "命令行导入"
 
@@ -90,4 +91,6 @@ def ledger_import(*, resource, content, filename, rows=None, user=None, request=
         )
         insert_rows(AuditLog, list(rows))
 
-    return resource.import_ledger(content, rows=rows, user=actor, dry_run=dry_run, audit=audit)
+    return resource.import_ledger(
+        content, rows=rows, expected=expected, user=actor, dry_run=dry_run, audit=audit, source=filename
+    )

@@ -1,21 +1,20 @@
-import pickle
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xilian.ledger.exporting import CONTENT_TYPES, export_ledger, import_template
+from xilian.ledger.preview import discard_stale_previews, preview_data, rows_from_preview
 from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused
 from xilian.ledger.registry import resource_class
 from xilian.ledger.services import file_digest, ledger_import
 from xilian.models import LedgerImport
+from xilian.records import STALE_MESSAGE
 from xilian.roles import Perm
 from xilian.scoping import permission_required
 
@@ -42,37 +41,6 @@ def _attachment(content, filename, content_type):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _parsed_rows_name(ledger_import_row):
-    return f"{ledger_import_row.stored_file.name}.rows"
-
-
-def _keep_parsed_rows(ledger_import_row, rows):
-    """The preview's cleaned rows, kept beside the upload so the confirm need not clean the file again."""
-    default_storage.save(_parsed_rows_name(ledger_import_row), ContentFile(pickle.dumps(rows)))
-
-
-def _parsed_rows(ledger_import_row):
-    """The kept rows, or None (then the stored file is read again). Only this server writes these files."""
-    try:
-        with default_storage.open(_parsed_rows_name(ledger_import_row), "rb") as kept:
-            return pickle.load(kept)  # noqa: S301
-    except Exception:  # a missing or outdated file: fall back to reading the upload
-        return None
-
-
-def _commit(resource, ledger_import_row, request):
-    with ledger_import_row.stored_file.open("rb") as stored:
-        content = stored.read()
-    return ledger_import(
-        resource=resource,
-        content=content,
-        filename=ledger_import_row.original_name,
-        rows=_parsed_rows(ledger_import_row),
-        request=request,
-        dry_run=False,
-    )
 
 
 def _remember(ledger_import_row, report):
@@ -102,19 +70,19 @@ def import_upload(request, township, kind):
         except FileRefused as refused:
             form.add_error("file", str(refused))
         else:
+            discard_stale_previews()
             uploaded.seek(0)
             row.stored_file.save(uploaded.name, uploaded, save=False)
             _remember(row, report)
+            row.preview = preview_data(report) if report.is_clean else None
             row.save()
-            if report.is_clean:
-                _keep_parsed_rows(row, report.rows)
             return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     return render(request, "xilian/ledger_upload.html", {"resource": resource, "form": form, "kind": kind})
 
 
 @permission_required(Perm.EDIT_RECORDS)
 def import_preview(request, township, kind, pk):
-    row = get_object_or_404(LedgerImport, pk=pk, kind=kind)
+    row = get_object_or_404(LedgerImport.objects.defer("preview"), pk=pk, kind=kind)
     resource = resource_class(kind)(township)
     records = []
     if row.status == LedgerImport.Status.COMMITTED:
@@ -135,31 +103,79 @@ def import_preview(request, township, kind, pk):
     )
 
 
+class ConfirmRefused(Exception):
+    """Nothing was written; the message is for the clerk."""
+
+
+def _claim(pk, kind):
+    """Mark the preview as committed as the first write of the confirm's transaction: a second (double-clicked)
+    confirm waits for this one and then claims nothing."""
+    return LedgerImport.objects.filter(pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED).update(
+        status=LedgerImport.Status.COMMITTED, committed_at=timezone.now()
+    )
+
+
+def _commit(request, resource, pk, kind):
+    """Confirm a clean preview: the rows it kept, written all or nothing; the record versions it saw must still
+    be the current ones."""
+    if not _claim(pk, kind):
+        return None
+    row = LedgerImport.objects.get(pk=pk)
+    if row.errors or row.preview is None:
+        raise ConfirmRefused(
+            "文件中还有需要修改的行，不能导入。请改正后重新上传。" if row.errors
+            else "预览已过期，未导入任何记录。请重新上传文件预览。"
+        )
+    with row.stored_file.open("rb") as stored:
+        content = stored.read()
+    report = ledger_import(
+        resource=resource,
+        content=content,
+        filename=row.original_name,
+        rows=rows_from_preview(resource, row.preview),
+        expected=row.preview["matched"],
+        request=request,
+        dry_run=False,
+    )
+    if not report.committed:
+        raise ChangedSincePreview(report)
+    _remember(row, report)
+    row.preview = None
+    row.save()
+    return report
+
+
+class ChangedSincePreview(ConfirmRefused):
+    def __init__(self, report):
+        super().__init__("自预览以来有记录被他人修改或录入，未导入任何记录。请重新上传文件预览。")
+        self.report = report
+
+
 @require_POST
 @permission_required(Perm.EDIT_RECORDS)
 def import_confirm(request, township, kind, pk):
-    row = get_object_or_404(LedgerImport, pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED)
-    if row.errors:
-        messages.error(request, "文件中还有需要修改的行，不能导入。请改正后重新上传。")
-        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
+    get_object_or_404(LedgerImport.objects.defer("preview"), pk=pk, kind=kind)
     resource = resource_class(kind)(township)
     try:
-        report = _commit(resource, row, request)
-    except FileRefused as refused:
+        with transaction.atomic():
+            report = _commit(request, resource, pk, kind)
+    except ChangedSincePreview as changed:
+        row = LedgerImport.objects.defer("preview").get(pk=pk)
+        _remember(row, changed.report)
+        row.save(update_fields=["counts", "errors"])
+        messages.error(request, str(changed))
+    except ConfirmRefused as refused:
         messages.error(request, str(refused))
-        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     except IntegrityError:
-        messages.error(request, "导入时发现同一编号的记录刚被他人录入，未导入任何记录。请重新上传预览。")
-        return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
-    _remember(row, report)
-    if report.committed:
-        row.status = LedgerImport.Status.COMMITTED
-        row.committed_at = timezone.now()
-        messages.success(request, f"导入完成：新增{report.new}条，更新{report.updated}条，未变{report.unchanged}条。")
+        messages.error(request, f"{STALE_MESSAGE}：同一编号的记录刚被他人录入，未导入任何记录。请重新上传预览。")
     else:
-        messages.error(request, "自预览以来数据有变化，文件中有需要修改的行，未导入任何记录。")
-    row.save()
-    return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
+        if report is None:
+            messages.info(request, "该文件已经导入，以下是导入结果。")
+        else:
+            messages.success(
+                request, f"导入完成：新增{report.new}条，更新{report.updated}条，未变{report.unchanged}条。"
+            )
+    return redirect("ledger_import_preview", township=township.code, kind=kind, pk=pk)
 
 
 @permission_required(Perm.EDIT_RECORDS)

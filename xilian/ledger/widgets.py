@@ -8,7 +8,10 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from import_export.widgets import Widget
+
+from xilian.phones import mask_phone
 
 FULL_WIDTH = {
     **{0xFF10 + i: ord("0") + i for i in range(10)},
@@ -277,27 +280,12 @@ class VillageWidget(Widget):
         return value.name if value else ""
 
 
-PHONE_DIGITS = re.compile(r"\d")
-
-
-def mask_phone(value):
-    """13907126138 → 139****6138; an already-masked number stays as it is; a short number keeps its last 4."""
-    text = plain_text(value).replace(" ", "").replace("-", "")
-    if not text:
-        return ""
-    if "*" in text:
-        return text
-    digits = "".join(PHONE_DIGITS.findall(text))
-    if len(digits) != len(text):
-        raise ValueError("不是有效的电话号码")
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "****" + digits[-4:]
-
-
 class MaskedPhoneWidget(Widget):
     def clean(self, value, row=None, **kwargs):
-        return mask_phone(value)
+        try:
+            return mask_phone(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
 
 
 class LookupWidget(Widget):
