@@ -172,13 +172,17 @@ class Dispute(TownshipRecord):
 
     def _clean_resolution(self):
         errors = {}
-        if self.state == self.State.RESOLVED or self.resolved_on or self.resolution_method:
+        claims_resolution = self.resolved_on or self.resolution_method
+        if self.state not in (self.State.RESOLVED, self.State.CLOSED) and claims_resolution:
+            for name in ("resolved_on", "resolution_method"):
+                if getattr(self, name):
+                    label = self._meta.get_field(name).verbose_name
+                    errors[name] = f"状态为“{self.get_state_display()}”的纠纷不能有{label}。"
+        elif self.state == self.State.RESOLVED or claims_resolution:  # 回访结案 may follow 未化解: then neither
             if not self.resolved_on:
                 errors["resolved_on"] = "已化解的纠纷必须填写化解日期。"
             if not self.resolution_method:
                 errors["resolution_method"] = "已化解的纠纷必须选择化解方式。"
-        if self.resolved_on and self.state not in (self.State.RESOLVED, self.State.CLOSED):
-            errors["resolved_on"] = f"状态为“{self.get_state_display()}”的纠纷不能有化解日期。"
         if self.resolved_on and self.received_on and self.resolved_on < self.received_on:
             errors["resolved_on"] = "化解日期不能早于受理日期。"
         if self.resolved_on and self.resolved_on > timezone.localdate():

@@ -98,7 +98,7 @@ def test_closing_before_receipt_is_refused_next_to_the_field(staff_client, demo)
     response = staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action="close"), {
         "closed_at": "2021-09-29T10:00", "reply": "已答复。", "loaded_version": ticket.version,
     })
-    assert response.context["form"].errors["closed_at"] == ["办结时间不能早于受理时间。"]
+    assert response.context["form"].errors["closed_at"] == ["办结时间不能早于受理时间 2021-09-30 10:00。"]
     ticket.refresh_from_db()
     assert ticket.state == Ticket.State.RECEIVED
 
