@@ -120,13 +120,13 @@ def _township():
 
 
 def run_ours(path):
-    """What the web flow does: preview (read, clean, match), keep the cleaned rows (pickled, as the upload view
-    stores them), then confirm (load them, match again, write records and audit rows in one transaction)."""
-    import pickle
-
+    """What the web flow does: preview (read, clean, check every row against the model's rules, match), keep the
+    cleaned rows and matches as JSON (as the upload view stores them), then confirm (read them back, lock and match
+    again, compare versions, write records, steps and audit rows in one transaction)."""
     from django_scopes import scope
 
     from disputes.ledgers import TicketResource
+    from xilian.ledger.preview import preview_data, rows_from_preview
     from xilian.ledger.services import ledger_import
 
     township = _township()
@@ -135,9 +135,11 @@ def run_ours(path):
     with scope(township=township):
         preview = ledger_import(resource=TicketResource(township), content=content, filename="bench.xlsx")
         assert preview.is_clean, [str(e) for e in preview.errors[:5]]
-        kept = pickle.loads(pickle.dumps(preview.rows))
+        kept = json.loads(json.dumps(preview_data(preview)))
+        resource = TicketResource(township)
         committed = ledger_import(
-            resource=TicketResource(township), content=content, rows=kept, filename="bench.xlsx", dry_run=False
+            resource=resource, content=content, rows=rows_from_preview(resource, kept), expected=kept["matched"],
+            filename="bench.xlsx", dry_run=False,
         )
     elapsed = time.perf_counter() - started
     return elapsed, {"new": committed.new, "errors": len(committed.errors)}

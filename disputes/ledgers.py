@@ -21,6 +21,7 @@ from disputes.models import (
 )
 from disputes.selectors import dispute_years, ticket_years
 from disputes.workdays import WorkCalendar
+from xilian.ledger.bulk import insert_rows
 from xilian.ledger.resources import LedgerResource
 from xilian.ledger.widgets import (
     ChoiceWidget,
@@ -197,16 +198,15 @@ class TicketResource(LedgerResource):
 
     def record_import_steps(self, *, created, moved, user, source):
         now = timezone.now()
-        steps = [
-            TicketStep(ticket_id=pk, action=TicketStep.Action.IMPORT, happened_at=values["received_at"],
-                       note=_import_note(Ticket.State(values["state"]).label, source), recorded_by=user)
+        insert_rows(TicketStep, [
+            {"ticket_id": pk, "action": TicketStep.Action.IMPORT, "happened_at": values["received_at"],
+             "note": _import_note(Ticket.State(values["state"]).label, source), "recorded_by": user}
             for pk, values in created
         ] + [
-            TicketStep(ticket=ticket, action=TicketStep.Action.IMPORT, happened_at=ticket.closed_at or now,
-                       note=_import_note(ticket.get_state_display(), source), recorded_by=user)
+            {"ticket_id": ticket.pk, "action": TicketStep.Action.IMPORT, "happened_at": ticket.closed_at or now,
+             "note": _import_note(ticket.get_state_display(), source), "recorded_by": user}
             for ticket, _ in moved
-        ]
-        TicketStep.objects.bulk_create(steps, batch_size=2000)
+        ])
 
     def filter_queryset(self, queryset, params):
         form = TicketFilterForm(params, township=self.township, years=ticket_years(township=self.township))
@@ -314,17 +314,16 @@ class DisputeResource(LedgerResource):
 
     def record_import_steps(self, *, created, moved, user, source):
         today = timezone.localdate()
-        steps = [
-            DisputeStep(dispute_id=pk, state=values["state"],
-                        happened_on=values.get("resolved_on") or values["received_on"],
-                        note=_import_note(Dispute.State(values["state"]).label, source), recorded_by=user)
+        insert_rows(DisputeStep, [
+            {"dispute_id": pk, "state": values["state"],
+             "happened_on": values.get("resolved_on") or values["received_on"],
+             "note": _import_note(Dispute.State(values["state"]).label, source), "recorded_by": user}
             for pk, values in created
         ] + [
-            DisputeStep(dispute=dispute, state=dispute.state, happened_on=dispute.resolved_on or today,
-                        note=_import_note(dispute.get_state_display(), source), recorded_by=user)
+            {"dispute_id": dispute.pk, "state": dispute.state, "happened_on": dispute.resolved_on or today,
+             "note": _import_note(dispute.get_state_display(), source), "recorded_by": user}
             for dispute, _ in moved
-        ]
-        DisputeStep.objects.bulk_create(steps, batch_size=2000)
+        ])
 
     def filter_queryset(self, queryset, params):
         form = DisputeFilterForm(params, township=self.township, years=dispute_years(township=self.township))

@@ -17,8 +17,9 @@ from xilian.phones import mask_phone
 
 pytestmark = pytest.mark.django_db
 
-DISPUTE_HEADER = ["案件编号", "受理日期", "纠纷类型", "所属村（社区）", "当事人", "纠纷简要情况", "化解状态", "化解日期",
-                  "化解方式"]
+DISPUTE_HEADER = [
+    "案件编号", "受理日期", "纠纷类型", "所属村（社区）", "当事人", "纠纷简要情况", "化解状态", "化解日期", "化解方式",
+]
 
 
 def dispute_row(number, state="已化解", resolved="2021-01-23", method="人民调解", received="2021-01-10"):
@@ -112,7 +113,8 @@ def test_an_event_dated_in_the_future_is_refused_as_the_form_refuses_it(demo):
 @pytest.mark.parametrize(
     ("typed", "masked"),
     [("13907126138", "139****6138"), ("139 0712 6138", "139****6138"), ("+86 139-0712-6138", "139****6138"),
-     ("0759-4881234", "075****1234"), ("１３９０７１２６１３８", "139****6138"), ("139****6138", "139****6138"), ("", "")],
+     ("0759-4881234", "075****1234"), ("１３９０７１２６１３８", "139****6138"), ("139****6138", "139****6138"),
+     ("", "")],
 )
 def test_a_phone_is_checked_strictly_then_masked(typed, masked):
     assert mask_phone(typed) == masked
