@@ -1,5 +1,6 @@
 """Writes of disputes and tickets: each goes through `record_save` (optimistic lock + audit) and leaves a dated,
-signed step row in the same transaction."""
+signed step row in the same transaction. Every service takes the township and the user as keyword arguments, so a
+command or a background job calls them as a page does; `request`, when there is one, gives the audit its IP."""
 
 from django.db import transaction
 
@@ -8,48 +9,47 @@ from xilian.records import record_save
 
 
 @transaction.atomic
-def dispute_save(*, request, form):
+def dispute_save(*, township, user, form, request=None):
     """Register a dispute or correct its ledger fields."""
     creating = form.instance._state.adding
-    dispute = record_save(request=request, form=form)
+    dispute = record_save(township=township, user=user, form=form, request=request)
     if creating:
         DisputeStep.objects.create(
             dispute=dispute, state=Dispute.State.REGISTERED, happened_on=dispute.received_on, note="登记受理",
-            recorded_by=request.user,
+            recorded_by=user,
         )
     return dispute
 
 
 @transaction.atomic
-def dispute_change_state(*, request, form):
+def dispute_change_state(*, township, user, form, request=None):
     """Move a dispute to its next state (form: DisputeStateForm)."""
-    dispute = record_save(request=request, form=form)
+    dispute = record_save(township=township, user=user, form=form, request=request)
     DisputeStep.objects.create(
         dispute=dispute, state=dispute.state, happened_on=form.cleaned_data["step_date"],
-        note=form.cleaned_data["note"], recorded_by=request.user,
+        note=form.cleaned_data["note"], recorded_by=user,
     )
     return dispute
 
 
 @transaction.atomic
-def ticket_save(*, request, form):
+def ticket_save(*, township, user, form, request=None):
     """Register a ticket as the county platform sent it, or correct it."""
     creating = form.instance._state.adding
-    ticket = record_save(request=request, form=form)
+    ticket = record_save(township=township, user=user, form=form, request=request)
     if creating:
         TicketStep.objects.create(
             ticket=ticket, action=TicketStep.Action.RECEIVE, happened_at=ticket.received_at,
-            note=f"办理时限 {ticket.deadline:%Y-%m-%d}", recorded_by=request.user,
+            note=f"办理时限 {ticket.deadline:%Y-%m-%d}", recorded_by=user,
         )
     return ticket
 
 
 @transaction.atomic
-def ticket_act(*, request, form):
+def ticket_act(*, township, user, form, request=None):
     """One step of a ticket's life (form: one of the TicketActionForm subclasses)."""
-    ticket = record_save(request=request, form=form)
+    ticket = record_save(township=township, user=user, form=form, request=request)
     TicketStep.objects.create(
-        ticket=ticket, action=form.action, happened_at=form.step_time(), note=form.step_note(),
-        recorded_by=request.user,
+        ticket=ticket, action=form.action, happened_at=form.step_time(), note=form.step_note(), recorded_by=user,
     )
     return ticket

@@ -83,7 +83,7 @@ def dispute_list(request, township):
 def _edit_dispute(request, township, form):
     if request.method == "POST" and form.is_valid():
         try:
-            dispute = services.dispute_save(request=request, form=form)
+            dispute = services.dispute_save(township=township, user=request.user, form=form, request=request)
         except StaleRecordError:
             pass
         else:
@@ -123,7 +123,7 @@ def dispute_state(request, township, pk):
     form = DisputeStateForm(request.POST or None, instance=dispute)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dispute_change_state(request=request, form=form)
+            services.dispute_change_state(township=township, user=request.user, form=form, request=request)
         except StaleRecordError:
             pass
         else:
@@ -208,7 +208,7 @@ def ticket_overdue(request, township):
 def _edit_ticket(request, township, form):
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = services.ticket_save(request=request, form=form)
+            ticket = services.ticket_save(township=township, user=request.user, form=form, request=request)
         except StaleRecordError:
             pass
         else:
@@ -254,7 +254,7 @@ def ticket_action(request, township, pk, action):
     form = form_class(request.POST or None, instance=ticket)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ticket_act(request=request, form=form)
+            services.ticket_act(township=township, user=request.user, form=form, request=request)
         except StaleRecordError:
             pass
         else:

@@ -36,7 +36,7 @@ def law_seed_defaults(*, township):
 
 
 @transaction.atomic
-def attachment_add(*, request, record, uploads):
+def attachment_add(*, user, record, uploads, request=None):
     """Store checked uploads for an event or a study session under generated names, and audit them."""
     attachments = []
     for upload in uploads:
@@ -48,7 +48,7 @@ def attachment_add(*, request, record, uploads):
             content_type=file_type.content_type,
             kind=file_type.kind,
             size=upload.size,
-            uploaded_by=request.user,
+            uploaded_by=user,
             **{"event" if isinstance(record, Event) else "study": record},
         )
         attachment.file.save(upload.name, upload, save=False)
@@ -56,7 +56,7 @@ def attachment_add(*, request, record, uploads):
         attachments.append(attachment)
     if attachments:
         audit_write(
-            action=AuditLog.Action.UPDATE, request=request, instance=record,
+            action=AuditLog.Action.UPDATE, request=request, actor=user, instance=record,
             detail={"上传附件": "、".join(a.original_name for a in attachments)},
         )
     return attachments

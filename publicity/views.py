@@ -49,8 +49,10 @@ def _save_with_attachments(request, form):
     """Save the record and its uploads in one transaction; False when another user saved first."""
     try:
         with transaction.atomic():
-            record = record_save(request=request, form=form)
-            attachment_add(request=request, record=record, uploads=form.cleaned_data.get("attachments", []))
+            record = record_save(township=request.township, user=request.user, form=form, request=request)
+            attachment_add(
+                user=request.user, record=record, uploads=form.cleaned_data.get("attachments", []), request=request
+            )
     except StaleRecordError:
         return None
     return record
@@ -214,7 +216,7 @@ def law_list(request, township):
 def law_create(request, township):
     form = LawRecordForm(request.POST or None, instance=Law(), township=township)
     if request.method == "POST" and form.is_valid():
-        law = record_save(request=request, form=form)
+        law = record_save(township=township, user=request.user, form=form, request=request)
         messages.success(request, f"已添加：{law}")
         return redirect("publicity:law_list", township=township.code)
     return _render(request, "publicity/law_list.html", {"laws": selectors.law_choices(township=township), "form": form})

@@ -207,7 +207,7 @@ def test_another_townships_record_is_404(staff_client, demo):
 
 def test_a_voided_ticket_leaves_the_list_and_the_figures(staff_client, demo):
     ticket = make_ticket(demo.xilian, title="重复登记")
-    response = staff_client.post(_url(demo, "ticket_void", pk=ticket.pk), {"reason": "重复录入"})
+    response = staff_client.post(_url(demo, "ticket_void", pk=ticket.pk), {"reason": "重复录入", "loaded_version": ticket.version})
     assert response.status_code == 302
     listing = staff_client.get(_url(demo, "ticket_list"))
     assert list(listing.context["page"]) == [] and listing.context["figures"].received == 0

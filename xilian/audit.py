@@ -66,14 +66,15 @@ def audit_write(*, action, request=None, actor=None, username="", township=None,
     )
 
 
-def audit_record_change(*, request, instance, before=None, action=None, detail=None):
-    """Log a create (before is None), an update, a void or a delete of one record, with the fields that changed."""
+def audit_record_change(*, request, instance, before=None, action=None, detail=None, actor=None, township=None):
+    """Log a create (before is None), an update, a void or a delete of one record, with the fields that changed.
+    `request` may be None (a command or a background job): then `actor` says who."""
     after = {} if action == AuditLog.Action.DELETE else record_snapshot(instance)
     if action is None:
         action = AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE
     return audit_write(
-        action=action, request=request, instance=instance, changes=changed_fields(before or {}, after),
-        detail=detail,
+        action=action, request=request, actor=actor, township=township, instance=instance,
+        changes=changed_fields(before or {}, after), detail=detail,
     )
 
 

@@ -3,7 +3,7 @@ Both write the audit log in the same transaction."""
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,13 +33,19 @@ def state_reachable(model, start, goal):
 
 class VersionedModelForm(forms.ModelForm):
     """A record form that remembers the version it was loaded at, so that `record_save` can refuse a save made
-    over somebody else's newer one."""
+    over somebody else's newer one. An edit that does not say which version it was loaded at is refused too."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance._state.adding and cleaned.get("loaded_version") is None:
+            raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
 
 
 def _claim_next_version(instance, loaded_version):
@@ -51,25 +57,31 @@ def _claim_next_version(instance, loaded_version):
 
 
 @transaction.atomic
-def record_save(*, request, form):
-    """Create or update the form's record in the request's township and audit it. On a stale edit the form gets
-    the error and StaleRecordError is raised; nothing is written."""
+def record_save(*, township, user, form, request=None):
+    """Create or update the form's record in `township` as `user` and audit it (`request`, when there is one,
+    gives the audit its IP address). When somebody else saved the record since it was loaded, or created one with
+    the same key meanwhile, the form gets the conflict message and StaleRecordError is raised; nothing is
+    written."""
     instance = form.instance
     creating = instance._state.adding
     before = None
     if creating:
-        instance.township = request.township
-        instance.created_by = request.user
+        instance.township = township
+        instance.created_by = user
     else:
         before = record_snapshot(type(instance).objects.get(pk=instance.pk))
-        loaded_version = form.cleaned_data.get("loaded_version")
         try:
-            _claim_next_version(instance, instance.version if loaded_version is None else loaded_version)
+            _claim_next_version(instance, form.cleaned_data["loaded_version"])
         except StaleRecordError:
             form.add_error(None, STALE_MESSAGE)
             raise
-    instance = form.save()
-    audit_record_change(request=request, instance=instance, before=before)
+    try:
+        with transaction.atomic():
+            instance = form.save()
+    except IntegrityError:  # the same natural key saved by somebody else after this form's own check
+        form.add_error(None, STALE_MESSAGE)
+        raise StaleRecordError(STALE_MESSAGE) from None
+    audit_record_change(request=request, actor=user, township=township, instance=instance, before=before)
     return instance
 
 
@@ -78,6 +90,11 @@ class VoidForm(forms.Form):
         label="作废原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         error_messages={"required": "请填写作废原因。"},
     )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = record.version
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -85,29 +102,43 @@ class VoidForm(forms.Form):
             raise forms.ValidationError("请填写作废原因。")
         return reason
 
+    def clean_loaded_version(self):
+        if self.cleaned_data["loaded_version"] is None:
+            raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        return self.cleaned_data["loaded_version"]
+
 
 @transaction.atomic
-def record_void(*, request, instance, reason):
-    """Void a record: it leaves lists and counts but is kept, with who voided it and why."""
+def record_void(*, township, user, instance, reason, loaded_version, request=None):
+    """Void a record: it leaves lists and counts but is kept, with who voided it and why. Refused (StaleRecordError)
+    when the record changed since the user loaded it at `loaded_version`."""
     if instance.is_voided:
         return instance
     before = record_snapshot(instance)
-    _claim_next_version(instance, instance.version)
+    _claim_next_version(instance, loaded_version)
     instance.voided_at = timezone.now()
-    instance.voided_by = request.user
+    instance.voided_by = user
     instance.void_reason = reason
     instance.save(update_fields=["voided_at", "voided_by", "void_reason", "version"])
     audit_record_change(
-        request=request, instance=instance, before=before, action=AuditLog.Action.VOID, detail={"作废原因": reason}
+        request=request, actor=user, township=township, instance=instance, before=before,
+        action=AuditLog.Action.VOID, detail={"作废原因": reason},
     )
     return instance
 
 
 def void_view(request, record, *, done_url, cancel_url):
     """The confirm-and-reason page of a void, shared by every record type (the caller checks EDIT_RECORDS)."""
-    form = VoidForm(request.POST or None)
+    form = VoidForm(request.POST or None, record=record)
     if request.method == "POST" and form.is_valid():
-        record_void(request=request, instance=record, reason=form.cleaned_data["reason"])
-        messages.success(request, f"已作废：{record}")
-        return redirect(done_url)
+        try:
+            record_void(
+                township=request.township, user=request.user, instance=record, reason=form.cleaned_data["reason"],
+                loaded_version=form.cleaned_data["loaded_version"], request=request,
+            )
+        except StaleRecordError:
+            form.add_error(None, STALE_MESSAGE)
+        else:
+            messages.success(request, f"已作废：{record}")
+            return redirect(done_url)
     return render(request, "xilian/void_confirm.html", {"form": form, "record": record, "cancel_url": cancel_url})

@@ -74,7 +74,7 @@ PAGES = [
     Page("publicity:event_edit", STAFF, kwargs=_record_kwargs(make_event)),
     Page("publicity:event_void", STAFF, kwargs=_record_kwargs(make_event)),
     Page("publicity:event_void", STAFF, kwargs=_record_kwargs(make_event), method="post",
-         data={"reason": "重复登记"}, ok_status=302),
+         data={"reason": "重复登记", "loaded_version": 1}, ok_status=302),
     Page("publicity:study_list", READERS),
     Page("publicity:study_create", STAFF),
     Page("publicity:study_detail", READERS, kwargs=_record_kwargs(make_study)),
