@@ -147,6 +147,8 @@ class Dispute(TownshipRecord):
     follow_up = models.CharField("回访情况", max_length=200, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
 
+    personal_fields = ("parties", "summary", "follow_up")  # the audit log records that they changed, not values
+
     class Meta:
         verbose_name = verbose_name_plural = "矛盾纠纷"
         ordering = ["-received_on", "-pk"]
@@ -288,6 +290,10 @@ class Ticket(TownshipRecord):
     reply = models.TextField("答复内容", blank=True)
     satisfaction = models.CharField("回访满意度", max_length=20, choices=Satisfaction.choices,
                                     default=Satisfaction.NOT_SURVEYED)
+
+    # The audit log records that these changed, never their values. The title stays in the log (and in the
+    # record's name): the county office reads it in every township's list too.
+    personal_fields = ("caller_name", "caller_phone", "content", "reply")
 
     class Meta:
         verbose_name = verbose_name_plural = "12345工单"
