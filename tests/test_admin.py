@@ -63,3 +63,65 @@ def test_a_wrong_calendar_day_can_be_deleted_and_the_deletion_is_audited(client,
 def test_the_organisation_tree_cannot_be_deleted_in_the_admin(client, demo):
     client.force_login(demo.users["admin"])
     assert client.get(f"/admin/xilian/village/{demo.xilian.villages.first().pk}/delete/").status_code == 403
+
+
+def _change_form_data(response):
+    """The POST data of an admin change page as it was loaded (main form, inline rows, management forms)."""
+    data, forms = {}, [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_password_change_in_the_admin_is_audited_without_the_hash(client, demo):
+    user = demo.users["maichen_staff"]
+    client.force_login(demo.users["admin"])
+    response = client.post(f"/admin/xilian/user/{user.pk}/password/", {
+        "password1": "Another@Pass2", "password2": "Another@Pass2", "usable_password": "true",
+    })
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Another@Pass2")
+    row = AuditLog.objects.get(action=AuditLog.Action.UPDATE, object_id=str(user.pk))
+    assert (row.username, row.detail) == ("admin", {"操作": "修改密码"})
+    assert user.password not in str(row.changes) + str(row.detail)
+
+
+def test_a_refused_password_change_writes_no_row(client, demo):
+    user = demo.users["maichen_staff"]
+    client.force_login(demo.users["admin"])
+    client.post(f"/admin/xilian/user/{user.pk}/password/", {"password1": "a", "password2": "b"})
+    assert not AuditLog.objects.filter(action=AuditLog.Action.UPDATE).exists()
+
+
+def test_villages_edited_inline_on_a_township_are_audited_one_by_one(client, demo):
+    client.force_login(demo.users["admin"])
+    url = f"/admin/xilian/township/{demo.maichen.pk}/change/"
+    data = _change_form_data(client.get(url))
+    renamed = demo.maichen.villages.get(name="东港村")
+    index = next(i for i in range(len(demo.maichen.villages.all())) if data[f"villages-{i}-id"] == renamed.pk)
+    data[f"villages-{index}-name"] = "东港新村"
+    total = int(data["villages-TOTAL_FORMS"])
+    data.update({"villages-TOTAL_FORMS": total + 1, f"villages-{total}-name": "迈陈新社区",
+                 f"villages-{total}-kind": "community", f"villages-{total}-code": "440825105009"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rows = AuditLog.objects.filter(username="admin").exclude(action=AuditLog.Action.LOGIN).order_by("id")
+    assert [(row.action, row.object_repr) for row in rows] == [
+        (AuditLog.Action.CREATE, "迈陈新社区"), (AuditLog.Action.UPDATE, "东港新村"),
+    ]
+    assert rows[1].changes == {"name": ["东港村", "东港新村"]} and rows[1].township == demo.maichen
+    assert rows[0].changes["code"] == [None, "440825105009"]
+
+
+def test_the_admin_offers_no_django_groups(client, demo):
+    client.force_login(demo.users["admin"])
+    assert "auth/group" not in client.get("/admin/").content.decode()
+    assert client.get("/admin/auth/group/").status_code == 404
