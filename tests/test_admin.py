@@ -1,8 +1,11 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from disputes.models import CalendarDay
 from xilian.models import AuditLog, User
+from xilian.roles import ROLE_PERMISSIONS, Perm, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,52 @@ def test_the_admin_offers_no_django_groups(client, demo):
     client.force_login(demo.users["admin"])
     assert "auth/group" not in client.get("/admin/").content.decode()
     assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_an_account_cannot_change_its_own_role_township_or_status(demo):
+    admin_user = demo.users["admin"]
+    for change in ({"role": "county", "county": demo.county}, {"is_active": False}):
+        account = User.objects.get(pk=admin_user.pk)
+        account.edited_by = admin_user
+        for name, value in change.items():
+            setattr(account, name, value)
+        with pytest.raises(ValidationError) as refused:
+            account.full_clean()
+        assert "不能修改自己账号的角色" in str(refused.value)
+    admin_user.edited_by = admin_user
+    admin_user.full_name = "系统管理员（张）"
+    admin_user.full_clean()  # the rest of one's own account stays editable
+
+
+def test_another_admin_may_change_an_admins_role(demo):
+    colleague = User.objects.create(username="admin2", role="admin")
+    account = User.objects.get(pk=demo.users["admin"].pk)
+    account.edited_by = colleague
+    account.role, account.county = "county", demo.county
+    account.full_clean()
+
+
+def test_the_admin_cannot_make_himself_the_county_office(client, demo):
+    admin_user = demo.users["admin"]
+    client.force_login(admin_user)
+    url = f"/admin/xilian/user/{admin_user.pk}/change/"
+    page = client.get(url)
+    assert "role" not in page.context["adminform"].form.fields
+    data = {**_change_form_data(page), "role": "county", "county": demo.county.pk, "is_active": ""}
+    assert client.post(url, data).status_code == 302
+    admin_user.refresh_from_db()
+    assert (admin_user.role, admin_user.county, admin_user.is_active) == ("admin", None, True)
+    assert not admin_user.visible_townships().exists()
+    assert not AuditLog.objects.filter(action=AuditLog.Action.UPDATE).exists()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR])
+def test_the_admin_and_the_auditor_read_no_records_even_as_django_superusers(client, demo, role):
+    """三员分立 holds by construction: one role per account, and every check reads the role (User.can), never
+    is_superuser, groups or Django permissions."""
+    assert not ROLE_PERMISSIONS[role] & {Perm.VIEW_RECORDS, Perm.EDIT_RECORDS, Perm.VIEW_COUNTY}
+    user = User.objects.create(username=f"super_{role}", role=role, is_superuser=True, is_staff=True)
+    user.user_permissions.set(Permission.objects.all())
+    client.force_login(user)
+    assert client.get(reverse("township_home", kwargs={"township": demo.xilian.code})).status_code == 403
+    assert client.get(reverse("county_overview")).status_code == 403

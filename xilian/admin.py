@@ -117,6 +117,18 @@ class PortalUserAdmin(AuditedAdmin, UserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_object(self, request, object_id, from_field=None):
+        user = super().get_object(request, object_id, from_field)
+        if user is not None:
+            user.edited_by = request.user  # User.clean refuses a change of one's own role, township or status
+        return user
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return [*readonly, *User.SELF_LOCKED_FIELDS]
+        return readonly
+
     def user_change_password(self, request, id, form_url=""):
         """Audited when the password really changed: the stored hash is compared here, never logged."""
         user = self.get_object(request, unquote(id))
