@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from xilian.audit import audit_seeded
 from xilian.models import County, TownshipRecord, User, Village
 
 DEFAULT_DISPUTE_CATEGORIES = [
@@ -40,8 +41,13 @@ class DisputeCategory(models.Model):
 
 
 def seed_dispute_categories(county):
+    """The standard categories a county does not have yet, audited as the system's."""
+    created = []
     for order, name in enumerate(DEFAULT_DISPUTE_CATEGORIES, start=1):
-        DisputeCategory.objects.get_or_create(county=county, name=name, defaults={"order": order})
+        category, is_new = DisputeCategory.objects.get_or_create(county=county, name=name, defaults={"order": order})
+        if is_new:
+            created.append(category)
+    audit_seeded(created)
 
 
 class RequestType(models.TextChoices):

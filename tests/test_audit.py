@@ -1,14 +1,22 @@
 import json
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from disputes.ledgers import TicketResource
+from disputes.models import DEFAULT_DISPUTE_CATEGORIES, DisputeCategory, SlaRule
+from publicity.apps import _seed_event_forms
+from publicity.models import EventForm, Law
+from publicity.services import DEFAULT_LAWS
 from tests.permissions.disputes import make_dispute, make_ticket
 from tests.test_ledger_import import TICKET_HEADER, run, ticket_row, xlsx
-from xilian.audit import PERSONAL_HIDDEN, audit_record_change, record_snapshot
+from xilian.audit import PERSONAL_HIDDEN, SYSTEM_USERNAME, audit_record_change, record_snapshot
 from xilian.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +143,29 @@ def test_a_disputes_parties_and_summary_never_reach_the_log(rf, demo, staff):
     assert "follow_up" not in row.changes  # empty before and after: nothing to say
     logged = _logged_text(pk=row.pk)
     assert "陈海" not in logged and "排水沟" not in logged and "（2021）西连调字" in logged
+
+
+def _seeded(model, **filters):
+    return AuditLog.objects.filter(action=AuditLog.Action.CREATE, username=SYSTEM_USERNAME, actor=None,
+                                   content_type=ContentType.objects.get_for_model(model), **filters)
+
+
+def test_a_new_countys_categories_and_a_new_townships_laws_are_audited_as_the_systems(demo):
+    assert _seeded(DisputeCategory).count() == len(DEFAULT_DISPUTE_CATEGORIES)
+    laws = _seeded(Law, township=demo.xilian)
+    assert sorted(laws.values_list("object_repr", flat=True)) == sorted(DEFAULT_LAWS)
+    assert laws.first().changes["name"][0] is None
+
+
+def test_event_forms_seeded_after_a_migrate_are_audited_as_the_systems(db):
+    EventForm.objects.filter(name="知识竞赛").delete()
+    last = AuditLog.objects.order_by("pk").last()
+    _seed_event_forms(sender=None)
+    assert list(_seeded(EventForm, pk__gt=last.pk).values_list("object_repr", flat=True)) == ["知识竞赛"]
+
+
+def test_sla_rules_seeded_by_the_migration_are_audited_as_the_systems(db):
+    SlaRule.objects.filter(request_type="consultation").delete()
+    last = AuditLog.objects.order_by("pk").last()
+    import_module("disputes.migrations.0002_seed_tables").seed(django_apps, SimpleNamespace(connection=connection))
+    assert list(_seeded(SlaRule, pk__gt=last.pk).values_list("object_repr", flat=True)) == ["咨询：2个工作日"]

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from xilian.models import AuditLog
 
 PERSONAL_HIDDEN = "（个人信息，已隐藏）"
+SYSTEM_USERNAME = "系统初始化"  # the actor of rows the system seeds (default lists), which no user entered
 
 
 def client_ip(request):
@@ -91,6 +92,42 @@ def audit_record_change(*, request, instance, before=None, action=None, detail=N
         action = AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE
     changes = changed_fields(before or {}, after, model=type(instance))
     return audit_write(action=action, request=request, instance=instance, changes=changes, detail=detail)
+
+
+def _seed_row(record, content_type, describe):
+    return {
+        "action": AuditLog.Action.CREATE,
+        "username": SYSTEM_USERNAME,
+        "township_id": getattr(record, "township_id", None),
+        "content_type": content_type,
+        "object_id": str(record.pk),
+        "object_repr": describe(record)[:200],
+        "changes": changed_fields({}, record_snapshot(record), model=type(record)),
+    }
+
+
+def audit_seeded(records, *, using="default"):
+    """A CREATE row for each record the system seeds (event forms after a migrate, a new county's dispute
+    categories, a new township's laws), written in one insert."""
+    records = list(records)
+    if records:
+        content_type = ContentType.objects.db_manager(using).get_for_model(records[0])
+        AuditLog.objects.using(using).bulk_create(AuditLog(**_seed_row(r, content_type, str)) for r in records)
+
+
+def audit_seeded_in_migration(apps, schema_editor, records, *, describe):
+    """The same from a data migration, through its historical models (which have no __str__ of their own, hence
+    `describe`)."""
+    records = list(records)
+    if not records:
+        return
+    using = schema_editor.connection.alias
+    opts = records[0]._meta
+    content_type, _ = apps.get_model("contenttypes", "ContentType").objects.using(using).get_or_create(
+        app_label=opts.app_label, model=opts.model_name
+    )
+    log = apps.get_model("xilian", "AuditLog")
+    log.objects.using(using).bulk_create(log(**_seed_row(r, content_type, describe)) for r in records)
 
 
 @receiver(user_logged_in)
