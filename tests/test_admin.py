@@ -92,7 +92,7 @@ def test_a_password_change_in_the_admin_is_audited_without_the_hash(client, demo
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Another@Pass2")
-    row = AuditLog.objects.get(action=AuditLog.Action.UPDATE, object_id=str(user.pk))
+    row = AuditLog.objects.get(action=AuditLog.Action.UPDATE, username="admin", object_id=str(user.pk))
     assert (row.username, row.detail) == ("admin", {"操作": "修改密码"})
     assert user.password not in str(row.changes) + str(row.detail)
 
@@ -177,3 +177,15 @@ def test_the_admin_and_the_auditor_read_no_records_even_as_django_superusers(cli
     client.force_login(user)
     assert client.get(reverse("township_home", kwargs={"township": demo.xilian.code})).status_code == 403
     assert client.get(reverse("county_overview")).status_code == 403
+
+
+def test_a_user_added_in_the_admin_is_audited_without_the_password(client, demo):
+    client.force_login(demo.users["admin"])
+    response = client.post("/admin/xilian/user/add/", {
+        "username": "xilian_staff2", "full_name": "黄丽", "role": "staff", "township": demo.xilian.pk, "county": "",
+        "password1": "Another@Pass2", "password2": "Another@Pass2", "usable_password": "true",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="xilian_staff2")
+    row = AuditLog.objects.get(action=AuditLog.Action.CREATE, username="admin", object_id=str(user.pk))
+    assert row.changes["role"] == [None, "staff"] and "password" not in row.changes
