@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from xilian.audit import audit_seeded
 from xilian.models import County, TownshipRecord, User, Village
 from xilian.phones import MASKED_PHONE, mask_phone
 
@@ -39,8 +40,13 @@ class DisputeCategory(models.Model):
 
 
 def seed_dispute_categories(county):
+    """The standard categories a county does not have yet, audited as the system's."""
+    created = []
     for order, name in enumerate(DEFAULT_DISPUTE_CATEGORIES, start=1):
-        DisputeCategory.objects.get_or_create(county=county, name=name, defaults={"order": order})
+        category, is_new = DisputeCategory.objects.get_or_create(county=county, name=name, defaults={"order": order})
+        if is_new:
+            created.append(category)
+    audit_seeded(created)
 
 
 class RequestType(models.TextChoices):
@@ -145,6 +151,8 @@ class Dispute(TownshipRecord):
     resolution_method = models.CharField("化解方式", max_length=20, choices=ResolutionMethod.choices, blank=True)
     follow_up = models.CharField("回访情况", max_length=200, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
+
+    personal_fields = ("parties", "summary", "follow_up")  # the audit log records that they changed, not values
 
     class Meta:
         verbose_name = verbose_name_plural = "矛盾纠纷"
@@ -281,6 +289,10 @@ class Ticket(TownshipRecord):
     reply = models.TextField("答复内容", blank=True)
     satisfaction = models.CharField("回访满意度", max_length=20, choices=Satisfaction.choices,
                                     default=Satisfaction.NOT_SURVEYED)
+
+    # The audit log records that these changed, never their values. The title stays in the log (and in the
+    # record's name): the county office reads it in every township's list too.
+    personal_fields = ("caller_name", "caller_phone", "content", "reply")
 
     class Meta:
         verbose_name = verbose_name_plural = "12345工单"

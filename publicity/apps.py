@@ -19,9 +19,14 @@ class PublicityConfig(AppConfig):
 def _seed_event_forms(sender, using="default", **kwargs):
     """The default forms of an event, after every migrate (and every flush, which tests do), like contenttypes."""
     from publicity.models import EventForm
+    from xilian.audit import audit_seeded
 
+    created = []
     for order, name in enumerate(EVENT_FORMS, start=1):
-        EventForm.objects.using(using).get_or_create(name=name, defaults={"order": order})
+        form, is_new = EventForm.objects.using(using).get_or_create(name=name, defaults={"order": order})
+        if is_new:
+            created.append(form)
+    audit_seeded(created, using=using)
 
 
 def _seed_laws_of_new_township(sender, instance, created, raw=False, **kwargs):

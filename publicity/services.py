@@ -5,7 +5,7 @@ from django.db import transaction
 
 from publicity.attachments import check_attachment
 from publicity.models import Attachment, Event, Law
-from xilian.audit import audit_write
+from xilian.audit import audit_seeded, audit_write
 from xilian.models import AuditLog
 
 # The laws of the seed report and the 2021 ledger, and the 八五普法 priorities: every township starts with them.
@@ -30,9 +30,10 @@ DEFAULT_LAWS = [
 
 
 def law_seed_defaults(*, township):
-    """Add the default laws a township does not have yet (idempotent)."""
+    """Add the default laws a township does not have yet (idempotent), audited as the system's."""
     existing = set(Law.objects.filter(township=township).values_list("name", flat=True))
-    Law.objects.bulk_create([Law(township=township, name=name) for name in DEFAULT_LAWS if name not in existing])
+    laws = Law.objects.bulk_create([Law(township=township, name=name) for name in DEFAULT_LAWS if name not in existing])
+    audit_seeded(laws)
 
 
 @transaction.atomic

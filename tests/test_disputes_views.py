@@ -83,7 +83,7 @@ def test_the_full_phone_number_reaches_neither_page_nor_audit_log(staff_client, 
     page = staff_client.get(_url(demo, "ticket_detail", pk=ticket.pk)).content.decode()
     assert "139****6138" in page and "13907126138" not in page
     logged = str(list(AuditLog.objects.values_list("changes", "detail", "object_repr")))
-    assert "139****6138" in logged and "13907126138" not in logged
+    assert "6138" not in logged  # personal: the log records that the phone was entered, not the number
 
 
 def test_a_duplicate_ticket_number_is_refused_in_chinese(staff_client, demo):
@@ -207,7 +207,8 @@ def test_another_townships_record_is_404(staff_client, demo):
 
 def test_a_voided_ticket_leaves_the_list_and_the_figures(staff_client, demo):
     ticket = make_ticket(demo.xilian, title="重复登记")
-    response = staff_client.post(_url(demo, "ticket_void", pk=ticket.pk), {"reason": "重复录入", "loaded_version": ticket.version})
+    response = staff_client.post(_url(demo, "ticket_void", pk=ticket.pk),
+                                 {"reason": "重复录入", "loaded_version": ticket.version})
     assert response.status_code == 302
     listing = staff_client.get(_url(demo, "ticket_list"))
     assert list(listing.context["page"]) == [] and listing.context["figures"].received == 0

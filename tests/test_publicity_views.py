@@ -81,7 +81,9 @@ def test_a_leader_sees_no_edit_buttons(client, demo):
 
 def test_voiding_hides_the_event_keeps_it_and_logs_why(staff_client, demo):
     event = make_event(demo.xilian)
-    response = staff_client.post(_url("event_void", demo, pk=event.pk), {"reason": "与3月活动重复登记", "loaded_version": event.version})
+    response = staff_client.post(_url("event_void", demo, pk=event.pk), {
+        "reason": "与3月活动重复登记", "loaded_version": event.version,
+    })
     assert response.status_code == 302
     assert staff_client.get(_url("event_list", demo)).context["totals"]["count"] == 0
     with scope(township=demo.xilian):
@@ -92,7 +94,8 @@ def test_voiding_hides_the_event_keeps_it_and_logs_why(staff_client, demo):
 
 def test_a_void_needs_a_reason(staff_client, demo):
     event = make_event(demo.xilian)
-    response = staff_client.post(_url("event_void", demo, pk=event.pk), {"reason": "  ", "loaded_version": event.version})
+    response = staff_client.post(_url("event_void", demo, pk=event.pk),
+                                 {"reason": "  ", "loaded_version": event.version})
     assert "请填写作废原因。" in response.content.decode()
 
 

@@ -10,6 +10,9 @@ from django.dispatch import receiver
 
 from xilian.models import AuditLog
 
+PERSONAL_HIDDEN = "（个人信息，已隐藏）"
+SYSTEM_USERNAME = "系统初始化"  # the actor of rows the system seeds (default lists), which no user entered
+
 
 def client_ip(request):
     """REMOTE_ADDR only: a proxy in front must set it (X-Forwarded-For is client-controlled)."""
@@ -29,8 +32,9 @@ def _plain(value):
 
 
 def record_snapshot(instance):
-    """The audited values of a record: concrete fields, minus the ones a model lists in `audit_exclude`
-    (for example a phone number that must never reach the log)."""
+    """The audited values of a record: concrete fields, minus the ones a model lists in `audit_exclude` (never
+    logged at all, e.g. a password hash). Personal fields are still here, so that `changed_fields` sees them
+    change; it never copies their values into the log."""
     excluded = set(getattr(instance, "audit_exclude", ())) | {"updated_at", "version"}
     snapshot = {}
     for field in instance._meta.concrete_fields:
@@ -43,10 +47,25 @@ def record_snapshot(instance):
     return snapshot
 
 
-def changed_fields(before, after):
-    """{field: [before, after]} for every field whose value differs."""
-    keys = set(before) | set(after)
-    return {key: [before.get(key), after.get(key)] for key in sorted(keys) if before.get(key) != after.get(key)}
+def _personal_change(old, new):
+    """Whether each side of a personal field was filled, never what it held ([None, None]: empty on both sides)."""
+    return [None if value in (None, "") else PERSONAL_HIDDEN for value in (old, new)]
+
+
+def changed_fields(before, after, *, model):
+    """{field: [before, after]} for every field whose value differs. For a field the model lists in
+    `personal_fields` (names, phones, free-text complaints) the log shows that it changed, never its values: the
+    auditor reads every township, which the county office itself does not."""
+    personal = set(getattr(model, "personal_fields", ()))
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        change = _personal_change(old, new) if key in personal else [old, new]
+        if change != [None, None]:
+            changes[key] = change
+    return changes
 
 
 def audit_write(*, action, request=None, actor=None, username="", township=None, instance=None, changes=None,
@@ -72,10 +91,47 @@ def audit_record_change(*, request, instance, before=None, action=None, detail=N
     after = {} if action == AuditLog.Action.DELETE else record_snapshot(instance)
     if action is None:
         action = AuditLog.Action.CREATE if before is None else AuditLog.Action.UPDATE
+    changes = changed_fields(before or {}, after, model=type(instance))
     return audit_write(
-        action=action, request=request, actor=actor, township=township, instance=instance,
-        changes=changed_fields(before or {}, after), detail=detail,
+        action=action, request=request, actor=actor, township=township, instance=instance, changes=changes,
+        detail=detail,
     )
+
+
+def _seed_row(record, content_type, describe):
+    return {
+        "action": AuditLog.Action.CREATE,
+        "username": SYSTEM_USERNAME,
+        "township_id": getattr(record, "township_id", None),
+        "content_type": content_type,
+        "object_id": str(record.pk),
+        "object_repr": describe(record)[:200],
+        "changes": changed_fields({}, record_snapshot(record), model=type(record)),
+    }
+
+
+def audit_seeded(records, *, using="default"):
+    """A CREATE row for each record the system seeds (event forms after a migrate, a new county's dispute
+    categories, a new township's laws), written in one insert."""
+    records = list(records)
+    if records:
+        content_type = ContentType.objects.db_manager(using).get_for_model(records[0])
+        AuditLog.objects.using(using).bulk_create(AuditLog(**_seed_row(r, content_type, str)) for r in records)
+
+
+def audit_seeded_in_migration(apps, schema_editor, records, *, describe):
+    """The same from a data migration, through its historical models (which have no __str__ of their own, hence
+    `describe`)."""
+    records = list(records)
+    if not records:
+        return
+    using = schema_editor.connection.alias
+    opts = records[0]._meta
+    content_type, _ = apps.get_model("contenttypes", "ContentType").objects.using(using).get_or_create(
+        app_label=opts.app_label, model=opts.model_name
+    )
+    log = apps.get_model("xilian", "AuditLog")
+    log.objects.using(using).bulk_create(log(**_seed_row(r, content_type, describe)) for r in records)
 
 
 @receiver(user_logged_in)

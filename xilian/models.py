@@ -82,6 +82,9 @@ class User(AbstractUser):
     objects = UserManager()
     REQUIRED_FIELDS = ["role"]
     audit_exclude = ("password", "last_login")
+    # What an account may never change on itself: the admin could otherwise make himself the county office.
+    SELF_LOCKED_FIELDS = ("role", "township", "county", "is_active")
+    edited_by = None  # the account making this change, set by the admin before the form validates
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -91,6 +94,18 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        self._clean_scope()
+        self._clean_own_account()
+
+    def _clean_own_account(self):
+        if self.edited_by is None or self.edited_by.pk != self.pk or self._state.adding:
+            return
+        stored = User.objects.get(pk=self.pk)
+        fields = [self._meta.get_field(name) for name in self.SELF_LOCKED_FIELDS]
+        if any(getattr(stored, field.attname) != getattr(self, field.attname) for field in fields):
+            raise ValidationError("不能修改自己账号的角色、所属镇、所属县或启用状态，请由另一位系统管理员修改。")
+
+    def _clean_scope(self):
         if self.role in TOWNSHIP_ROLES:
             if not self.township_id:
                 raise ValidationError({"township": "镇工作人员和镇领导必须选择所属镇。"})

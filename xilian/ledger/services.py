@@ -52,7 +52,7 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
             "action": AuditLog.Action.UPDATE,
             "object_id": str(instance.pk),
             "object_repr": str(instance)[:200],
-            "changes": changed_fields(before, after),
+            "changes": changed_fields(before, after, model=model),
         }
 
 
