@@ -488,7 +488,7 @@ class LedgerResource(resources.Resource):
 
     def _plain_value(self, instance, name):
         if name in self._m2m_names():
-            return sorted(str(o) for o in getattr(instance, name).all())
+            return sorted(o.pk for o in getattr(instance, name).all())
         return getattr(instance, name)
 
     def _link_many(self, pks, m2m_rows):
