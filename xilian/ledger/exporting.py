@@ -8,9 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xilian.ledger.widgets import ChoiceWidget, MultiChoiceWidget
+from xilian.ledger.widgets import FORMULA_TRIGGERS, ChoiceWidget, MultiChoiceWidget
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

@@ -105,6 +105,10 @@ def by_value(clean):
     return wrapper
 
 
+# Text Excel would run as a formula; an export prefixes such text with ' (exporting.neutralise).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class TextWidget(Widget):
     def __init__(self, required=False, max_length=None):
         super().__init__()
@@ -113,6 +117,8 @@ class TextWidget(Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)
+        if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+            text = text[1:]  # the ' our export put before text Excel would run, or a clerk typed for the same reason
         if not text and self.required:
             raise ValueError("不能为空")
         if self.max_length and len(text) > self.max_length:
@@ -144,7 +150,8 @@ class DateTimeWidget(Widget):
         if value is None:
             return ""
         if isinstance(value, datetime):
-            return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+            local = value.astimezone(self.zone)
+            return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
         return value.strftime("%Y-%m-%d")
 
 
