@@ -311,7 +311,11 @@ class ListFilterForm(forms.Form):
         style_filter_fields(self)
 
     def value(self, name):
-        return self.cleaned_data.get(name) if self.is_valid() else None
+        return self.values().get(name)
+
+    def values(self):
+        """The cleaned filters, or none at all when any is invalid."""
+        return self.cleaned_data if self.is_valid() else {}
 
 
 class DisputeFilterForm(ListFilterForm):

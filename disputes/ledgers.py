@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from import_export.fields import Field
 
-from disputes import views as dispute_views
 from disputes.forms import DisputeFilterForm, TicketFilterForm
 from disputes.models import (
     Dispute,
@@ -19,7 +18,7 @@ from disputes.models import (
     TicketStep,
     sla_table,
 )
-from disputes.selectors import dispute_years, ticket_years
+from disputes.selectors import dispute_filtered, dispute_years, ticket_filtered, ticket_years
 from disputes.workdays import WorkCalendar
 from xilian.ledger.bulk import insert_rows
 from xilian.ledger.resources import LedgerResource
@@ -210,8 +209,9 @@ class TicketResource(LedgerResource):
 
     def filter_queryset(self, queryset, params):
         form = TicketFilterForm(params, township=self.township, years=ticket_years(township=self.township))
-        tickets = dispute_views._filtered_tickets(
-            form, self.township, today=timezone.localdate(), calendar=self.calendar, with_callers=self.private
+        tickets = ticket_filtered(
+            township=self.township, filters=form.values(), today=timezone.localdate(), calendar=self.calendar,
+            with_callers=self.private,
         )
         return tickets.select_related("village")
 
@@ -327,7 +327,8 @@ class DisputeResource(LedgerResource):
 
     def filter_queryset(self, queryset, params):
         form = DisputeFilterForm(params, township=self.township, years=dispute_years(township=self.township))
-        return dispute_views._filtered_disputes(form, self.township).select_related("category", "village")
+        disputes = dispute_filtered(township=self.township, filters=form.values())
+        return disputes.select_related("category", "village")
 
     def totals(self, queryset):
         return {"涉及人数": queryset.aggregate(total=Sum("people_involved"))["total"] or 0}

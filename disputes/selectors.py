@@ -131,3 +131,55 @@ def dispute_years(*, township):
 
 def ticket_years(*, township):
     return sorted({d.year for d in ticket_queryset(township=township).datetimes("received_at", "year")}, reverse=True)
+
+
+def _filter_common(records, filters, *, date_field, search_fields):
+    if (year := filters.get("year")) is not None:
+        records = records.filter(**{f"{date_field}__year": year})
+    if (month := filters.get("month")) is not None:
+        records = records.filter(**{f"{date_field}__month": month})
+    if village := filters.get("village"):
+        records = records.filter(village=village)
+    if query := (filters.get("q") or "").strip():
+        condition = Q()
+        for name in search_fields:
+            condition |= Q(**{f"{name}__icontains": query})
+        records = records.filter(condition)
+    return records
+
+
+def dispute_filtered(*, township, filters):
+    """The disputes a list (or its export) shows for the cleaned values of a DisputeFilterForm."""
+    disputes = _filter_common(
+        dispute_queryset(township=township), filters, date_field="received_on",
+        search_fields=["case_number", "parties", "summary", "mediator", "mediation_body"],
+    )
+    state = filters.get("state")
+    if state == "open":
+        disputes = disputes.filter(state__in=Dispute.OPEN_STATES)
+    elif state:
+        disputes = disputes.filter(state=state)
+    if category := filters.get("category"):
+        disputes = disputes.filter(category=category)
+    return disputes
+
+
+def ticket_filtered(*, township, filters, today, calendar, with_callers):
+    """The tickets a list (or its export) shows for the cleaned values of a TicketFilterForm. `with_callers`: whether
+    the search may match callers' names (only for the township's own people)."""
+    search_fields = ["ticket_number", "title", "content", "handling_unit"] + (["caller_name"] if with_callers else [])
+    tickets = _filter_common(
+        ticket_queryset(township=township), filters, date_field="received_at", search_fields=search_fields,
+    )
+    for name in ("state", "request_type", "subject", "satisfaction"):
+        if value := filters.get(name):
+            tickets = tickets.filter(**{name: value})
+    deadline = filters.get("deadline")
+    if deadline == "overdue":
+        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__lt=today)
+    elif deadline == "due_soon":
+        last_day = calendar.add_working_days(today, 2)
+        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__gte=today, due_on__lte=last_day)
+    elif deadline == "late":
+        tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("due_on"))
+    return tickets

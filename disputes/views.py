@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,40 +35,10 @@ def _can_see_callers(user, township):
     return user.belongs_to(township)
 
 
-def _filter_common(records, form, *, date_field, search_fields):
-    if (year := form.value("year")) is not None:
-        records = records.filter(**{f"{date_field}__year": year})
-    if (month := form.value("month")) is not None:
-        records = records.filter(**{f"{date_field}__month": month})
-    if village := form.value("village"):
-        records = records.filter(village=village)
-    if query := (form.value("q") or "").strip():
-        condition = Q()
-        for name in search_fields:
-            condition |= Q(**{f"{name}__icontains": query})
-        records = records.filter(condition)
-    return records
-
-
-def _filtered_disputes(form, township):
-    disputes = _filter_common(
-        selectors.dispute_queryset(township=township), form, date_field="received_on",
-        search_fields=["case_number", "parties", "summary", "mediator", "mediation_body"],
-    )
-    state = form.value("state")
-    if state == "open":
-        disputes = disputes.filter(state__in=Dispute.OPEN_STATES)
-    elif state:
-        disputes = disputes.filter(state=state)
-    if category := form.value("category"):
-        disputes = disputes.filter(category=category)
-    return disputes
-
-
 @permission_required(Perm.VIEW_RECORDS)
 def dispute_list(request, township):
     form = DisputeFilterForm(request.GET, township=township, years=selectors.dispute_years(township=township))
-    disputes = _filtered_disputes(form, township)
+    disputes = selectors.dispute_filtered(township=township, filters=form.values())
     figures = selectors.dispute_figures(disputes)
     disputes, sort = sort_queryset(request, disputes.select_related("category", "village"), DISPUTE_SORT,
                                    "-received_on")
@@ -155,32 +124,14 @@ def _reverse(name, township, **kwargs):
     return reverse(name, kwargs={"township": township.code, **kwargs})
 
 
-def _filtered_tickets(form, township, *, today, calendar, with_callers):
-    """`with_callers`: whether the search may match callers' names (only for the township's own people)."""
-    search_fields = ["ticket_number", "title", "content", "handling_unit"] + (["caller_name"] if with_callers else [])
-    tickets = _filter_common(
-        selectors.ticket_queryset(township=township), form, date_field="received_at", search_fields=search_fields,
-    )
-    for name in ("state", "request_type", "subject", "satisfaction"):
-        if value := form.value(name):
-            tickets = tickets.filter(**{name: value})
-    deadline = form.value("deadline")
-    if deadline == "overdue":
-        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__lt=today)
-    elif deadline == "due_soon":
-        last_day = calendar.add_working_days(today, 2)
-        tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__gte=today, due_on__lte=last_day)
-    elif deadline == "late":
-        tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("due_on"))
-    return tickets
-
-
 @permission_required(Perm.VIEW_RECORDS)
 def ticket_list(request, township):
     today = timezone.localdate()
     form = TicketFilterForm(request.GET, township=township, years=selectors.ticket_years(township=township))
-    tickets = _filtered_tickets(form, township, today=today, calendar=WorkCalendar.load(),
-                                with_callers=_can_see_callers(request.user, township))
+    tickets = selectors.ticket_filtered(
+        township=township, filters=form.values(), today=today, calendar=WorkCalendar.load(),
+        with_callers=_can_see_callers(request.user, township),
+    )
     figures = selectors.ticket_figures(tickets)
     tickets, sort = sort_queryset(request, tickets.select_related("village"), TICKET_SORT, "-received_at")
     page, query = paginate(request, tickets)
