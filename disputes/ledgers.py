@@ -15,6 +15,7 @@ from disputes.models import (
     RiskLevel,
     Satisfaction,
     Ticket,
+    case_number_sort_key,
     sla_table,
 )
 from disputes.selectors import dispute_years, ticket_years
@@ -305,6 +306,7 @@ class DisputeResource(LedgerResource):
         problems = []
         if values.get("people_involved") is None:
             values["people_involved"] = 2
+        values["case_sort"] = case_number_sort_key(values["case_number"])
         resolved = values["state"] in (Dispute.State.RESOLVED, Dispute.State.CLOSED)
         if resolved and not values.get("resolved_on"):
             problems.append(("化解日期", "", "已化解的纠纷必须填写化解日期"))

@@ -22,7 +22,7 @@ from xilian.roles import Perm
 from xilian.scoping import permission_required
 
 DISPUTE_SORT = {
-    "received_on": "received_on", "case_number": "case_number", "category": "category__order",
+    "received_on": "received_on", "case_number": ("case_sort", "case_number"), "category": "category__order",
     "village": "village__code", "state": "state", "resolved_on": "resolved_on",
 }
 TICKET_SORT = {

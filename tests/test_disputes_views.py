@@ -226,6 +226,25 @@ def test_the_dispute_list_filters_and_counts_what_it_shows(staff_client, demo):
     assert [d.parties for d in searched.context["page"]] == ["符亚妹、莫水生"]
 
 
+def test_the_case_number_sorts_as_a_clerk_reads_it(staff_client, demo):
+    numbers = ("（2021）西连调字第118号", "(2021)西连调字第99号", "（2020）西连调字第200号", "（2021）西连调字第5号")
+    for number in numbers:
+        make_dispute(demo.xilian, case_number=number)
+    ascending = staff_client.get(_url(demo, "dispute_list"), {"sort": "case_number"}).context["page"]
+    assert [d.case_number for d in ascending] == [
+        "（2020）西连调字第200号", "（2021）西连调字第5号", "(2021)西连调字第99号", "（2021）西连调字第118号",
+    ]
+    descending = staff_client.get(_url(demo, "dispute_list"), {"sort": "-case_number"}).context["page"]
+    assert [d.case_number for d in descending] == [d.case_number for d in reversed(ascending)]
+
+
+def test_the_case_number_order_holds_across_pages(staff_client, demo):
+    for serial in range(1, 22):
+        make_dispute(demo.xilian, case_number=f"（2021）西连调字第{serial}号")
+    second = staff_client.get(_url(demo, "dispute_list"), {"sort": "case_number", "page": 2}).context["page"]
+    assert [d.case_number for d in second] == ["（2021）西连调字第21号"]
+
+
 def test_the_ticket_list_filters_overdue_and_satisfaction(staff_client, demo):
     make_ticket(demo.xilian, title="逾期未办")
     make_ticket(demo.xilian, title="已办结", state=Ticket.State.CLOSED, reply="已答复。", satisfaction="satisfied",
