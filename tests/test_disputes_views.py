@@ -260,7 +260,27 @@ def test_the_overdue_page_lists_open_tickets_past_their_deadline(staff_client, d
     make_ticket(demo.xilian, title="逾期未办")
     response = staff_client.get(_url(demo, "ticket_overdue"))
     overdue, due_soon = response.context["sections"]
-    assert [t.title for t in overdue["tickets"]] == ["逾期未办"] and due_soon["tickets"] == []
+    assert [t.title for t in overdue["page"]] == ["逾期未办"] and list(due_soon["page"]) == []
+
+
+def test_the_overdue_page_is_paginated_like_the_other_lists(staff_client, demo):
+    for _ in range(21):
+        make_ticket(demo.xilian)
+    first = staff_client.get(_url(demo, "ticket_overdue"))
+    assert len(first.context["sections"][0]["page"]) == 20
+    assert "第 1 / 2 页，共 21 条" in first.content.decode() and 'href="?&page=2"' in first.content.decode()
+    second = staff_client.get(_url(demo, "ticket_overdue"), {"page": 2})
+    assert [len(section["page"]) for section in second.context["sections"]] == [1, 0]
+
+
+def test_each_section_of_the_overdue_page_pages_on_its_own(staff_client, demo):
+    for _ in range(21):
+        make_ticket(demo.xilian)
+        make_ticket(demo.xilian, received_at=timezone.now(), deadline=timezone.localdate())
+    response = staff_client.get(_url(demo, "ticket_overdue"), {"page": 2, "due_soon_page": 2})
+    assert [(s["page"].number, len(s["page"])) for s in response.context["sections"]] == [(2, 1), (2, 1)]
+    html = response.content.decode()
+    assert 'href="?due_soon_page=2&page=1">首页' in html and 'href="?page=2&due_soon_page=1">首页' in html
 
 
 def test_the_home_page_links_to_the_overdue_list(client, demo):

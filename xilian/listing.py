@@ -15,9 +15,10 @@ def sort_queryset(request, queryset, columns, default):
     return queryset.order_by(*(direction + expression for expression in expressions), "-pk"), requested
 
 
-def paginate(request, queryset, per_page=20):
-    """The requested page, and the query string of the current filters without the page number."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=20, param="page"):
+    """The requested page, and the query string of the current filters without the page number. `param` names
+    the page number when one page shows several paginated lists."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return page, query.urlencode()
