@@ -16,6 +16,7 @@ from disputes.models import (
     Satisfaction,
     Ticket,
     TicketStep,
+    case_number_sort_key,
     sla_table,
 )
 from disputes.selectors import dispute_filtered, dispute_years, ticket_filtered, ticket_years
@@ -310,6 +311,7 @@ class DisputeResource(LedgerResource):
         """Derived values only; the dispute's rules are the model's (checked for every row by the importer)."""
         if values.get("people_involved") is None:
             values["people_involved"] = 2
+        values["case_sort"] = case_number_sort_key(values["case_number"])
         return []
 
     def record_import_steps(self, *, created, moved, user, source):

@@ -109,6 +109,20 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "高"
 
 
+CASE_YEAR = re.compile(r"[（(〔\[［]\s*(\d{4})\s*[）)〕\]］]")
+CASE_SERIAL = re.compile(r"(\d+)\s*号")
+MAX_CASE_SERIAL = 999_999
+
+
+def case_number_sort_key(case_number):
+    """（2021）西连调字第118号 → 2021000118: year then serial as numbers, so 第99号 comes before 第118号. A case
+    number without a bracketed year or a 第…号 serial counts 0 for the missing part."""
+    year = CASE_YEAR.search(case_number)
+    serials = CASE_SERIAL.findall(case_number)
+    serial = min(int(serials[-1]), MAX_CASE_SERIAL) if serials else 0
+    return (int(year.group(1)) if year else 0) * (MAX_CASE_SERIAL + 1) + serial
+
+
 class Dispute(TownshipRecord):
     class State(models.TextChoices):
         REGISTERED = "registered", "登记"
@@ -135,6 +149,7 @@ class Dispute(TownshipRecord):
     }
 
     case_number = models.CharField("案件编号", max_length=50, help_text="一案一码，例如（2021）西连调字第1号")
+    case_sort = models.PositiveBigIntegerField("案件编号排序键", default=0, editable=False)
     received_on = models.DateField("受理日期")
     category = models.ForeignKey(DisputeCategory, on_delete=models.PROTECT, related_name="+", verbose_name="纠纷类型")
     village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -161,8 +176,17 @@ class Dispute(TownshipRecord):
             models.UniqueConstraint(fields=["township", "case_number"], name="dispute_case_number_unique"),
         ]
 
+    audit_exclude = ("case_sort",)  # derived from case_number
+
     def __str__(self):
         return self.case_number
+
+    def save(self, *args, **kwargs):
+        self.case_sort = case_number_sort_key(self.case_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "case_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "case_sort"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

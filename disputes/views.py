@@ -21,7 +21,7 @@ from xilian.roles import Perm
 from xilian.scoping import permission_required
 
 DISPUTE_SORT = {
-    "received_on": "received_on", "case_number": "case_number", "category": "category__order",
+    "received_on": "received_on", "case_number": ("case_sort", "case_number"), "category": "category__order",
     "village": "village__code", "state": "state", "resolved_on": "resolved_on",
 }
 TICKET_SORT = {
@@ -148,12 +148,17 @@ def ticket_overdue(request, township):
     due_soon = selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load())
     sections = [
         {"id": "overdue", "title": "已逾期", "icon": "exclamation-octagon", "css": "text-danger",
-         "tickets": list(overdue.select_related("village")), "empty": "没有逾期未办结的工单。"},
+         "empty": "没有逾期未办结的工单。", **_section_page(request, overdue, "page")},
         {"id": "due-soon", "title": "2个工作日内到期", "icon": "hourglass-split", "css": "text-warning-emphasis",
-         "tickets": list(due_soon.select_related("village")), "empty": "近2个工作日内没有到期的工单。"},
+         "empty": "近2个工作日内没有到期的工单。", **_section_page(request, due_soon, "due_soon_page")},
     ]
     return render(request, "disputes/ticket_overdue.html", {"township": township, "today": today,
                                                               "sections": sections})
+
+
+def _section_page(request, tickets, param):
+    page, query = paginate(request, tickets.select_related("village"), param=param)
+    return {"page": page, "query": query, "page_param": param}
 
 
 def _edit_ticket(request, township, form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from disputes.forms import TicketCloseForm
-from disputes.models import Dispute, DisputeCategory, Satisfaction, Ticket
+from disputes.models import Dispute, DisputeCategory, Satisfaction, Ticket, case_number_sort_key
 from tests.permissions.disputes import make_dispute, make_ticket
 from xilian.phones import mask_phone
 
@@ -22,6 +22,30 @@ def _errors(record):
     with scopes_disabled(), pytest.raises(ValidationError) as caught:
         record.full_clean(exclude=["created_by"])
     return caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("case_number", "key"),
+    [
+        ("（2021）西连调字第118号", 2021_000_118),
+        ("(2021)西连调字第99号", 2021_000_099),
+        ("西连调〔2020〕7号", 2020_000_007),
+        ("（２０２１）西连调字第１２号", 2021_000_012),
+        ("（2021）西连调字第12345678号", 2021_999_999),
+        ("西连调字第5号", 5),
+        ("XL-待编号", 0),
+    ],
+)
+def test_the_case_number_sort_key_reads_year_then_serial_as_numbers(case_number, key):
+    assert case_number_sort_key(case_number) == key
+
+
+def test_saving_a_dispute_keeps_its_sort_key_in_step_with_its_case_number(demo):
+    dispute = make_dispute(demo.xilian, case_number="（2021）西连调字第99号")
+    dispute.case_number = "（2021）西连调字第118号"
+    with scopes_disabled():
+        dispute.save(update_fields=["case_number"])
+        assert Dispute.objects.get(pk=dispute.pk).case_sort == 2021_000_118
 
 
 def test_it_masks_a_phone_number():

@@ -227,6 +227,25 @@ def test_the_dispute_list_filters_and_counts_what_it_shows(staff_client, demo):
     assert [d.parties for d in searched.context["page"]] == ["符亚妹、莫水生"]
 
 
+def test_the_case_number_sorts_as_a_clerk_reads_it(staff_client, demo):
+    numbers = ("（2021）西连调字第118号", "(2021)西连调字第99号", "（2020）西连调字第200号", "（2021）西连调字第5号")
+    for number in numbers:
+        make_dispute(demo.xilian, case_number=number)
+    ascending = staff_client.get(_url(demo, "dispute_list"), {"sort": "case_number"}).context["page"]
+    assert [d.case_number for d in ascending] == [
+        "（2020）西连调字第200号", "（2021）西连调字第5号", "(2021)西连调字第99号", "（2021）西连调字第118号",
+    ]
+    descending = staff_client.get(_url(demo, "dispute_list"), {"sort": "-case_number"}).context["page"]
+    assert [d.case_number for d in descending] == [d.case_number for d in reversed(ascending)]
+
+
+def test_the_case_number_order_holds_across_pages(staff_client, demo):
+    for serial in range(1, 22):
+        make_dispute(demo.xilian, case_number=f"（2021）西连调字第{serial}号")
+    second = staff_client.get(_url(demo, "dispute_list"), {"sort": "case_number", "page": 2}).context["page"]
+    assert [d.case_number for d in second] == ["（2021）西连调字第21号"]
+
+
 def test_the_ticket_list_filters_overdue_and_satisfaction(staff_client, demo):
     make_ticket(demo.xilian, title="逾期未办")
     make_ticket(demo.xilian, title="已办结", state=Ticket.State.CLOSED, reply="已答复。", satisfaction="satisfied",
@@ -242,7 +261,27 @@ def test_the_overdue_page_lists_open_tickets_past_their_deadline(staff_client, d
     make_ticket(demo.xilian, title="逾期未办")
     response = staff_client.get(_url(demo, "ticket_overdue"))
     overdue, due_soon = response.context["sections"]
-    assert [t.title for t in overdue["tickets"]] == ["逾期未办"] and due_soon["tickets"] == []
+    assert [t.title for t in overdue["page"]] == ["逾期未办"] and list(due_soon["page"]) == []
+
+
+def test_the_overdue_page_is_paginated_like_the_other_lists(staff_client, demo):
+    for _ in range(21):
+        make_ticket(demo.xilian)
+    first = staff_client.get(_url(demo, "ticket_overdue"))
+    assert len(first.context["sections"][0]["page"]) == 20
+    assert "第 1 / 2 页，共 21 条" in first.content.decode() and 'href="?&page=2"' in first.content.decode()
+    second = staff_client.get(_url(demo, "ticket_overdue"), {"page": 2})
+    assert [len(section["page"]) for section in second.context["sections"]] == [1, 0]
+
+
+def test_each_section_of_the_overdue_page_pages_on_its_own(staff_client, demo):
+    for _ in range(21):
+        make_ticket(demo.xilian)
+        make_ticket(demo.xilian, received_at=timezone.now(), deadline=timezone.localdate())
+    response = staff_client.get(_url(demo, "ticket_overdue"), {"page": 2, "due_soon_page": 2})
+    assert [(s["page"].number, len(s["page"])) for s in response.context["sections"]] == [(2, 1), (2, 1)]
+    html = response.content.decode()
+    assert 'href="?due_soon_page=2&page=1">首页' in html and 'href="?page=2&due_soon_page=1">首页' in html
 
 
 def test_the_home_page_links_to_the_overdue_list(client, demo):

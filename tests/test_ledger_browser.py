@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django_scopes import scope
+from playwright.sync_api import expect
 
 from disputes.models import Ticket
 from tests.browser import log_in, screenshot
@@ -19,21 +20,20 @@ def test_a_clerk_imports_the_12345_export_after_fixing_a_bad_file(page, live_ser
     page.locator("a[href$='/tickets/import/']").click()
     page.locator("input[type=file]").set_input_files(SAMPLES / "12345工单_错误示例.xlsx")
     page.get_by_role("button", name="上传并预览").click()
-    page.locator("#import-errors").wait_for()
-    assert "有 6 处需要修改" in page.locator(".alert-danger").inner_text()
-    assert page.locator("#import-errors tbody tr").count() == 6
-    assert page.get_by_role("button", name="确认导入").count() == 0
+    expect(page.locator("#import-errors tbody tr")).to_have_count(6)
+    expect(page.locator(".alert-danger")).to_contain_text("有 6 处需要修改")
+    expect(page.get_by_role("link", name="重新上传")).to_be_visible()  # offered instead of 确认导入
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
     screenshot(page, "ledger-import-refused")
 
     page.get_by_role("link", name="重新上传").click()
     page.locator("input[type=file]").set_input_files(SAMPLES / "12345工单_西连镇_2021.xlsx")
     page.get_by_role("button", name="上传并预览").click()
-    page.get_by_role("button", name="确认导入").wait_for()
-    assert "94" in page.locator("#import-counts").inner_text()
+    expect(page.locator("#import-counts")).to_contain_text("94")
     screenshot(page, "ledger-import-preview")
     page.get_by_role("button", name="确认导入").click()
+    expect(page.locator(".alert-success")).to_contain_text("导入完成：新增94条")
     page.locator("#imported-records").wait_for()
-    assert "导入完成：新增94条" in page.locator(".alert-success").inner_text()
     screenshot(page, "ledger-import-done")
     with scope(township=demo.xilian):
         assert Ticket.objects.count() == 94

@@ -81,6 +81,13 @@ def test_the_sample_figures_match_the_seed_report(demo):
         assert not Ticket.objects.filter(caller_phone__regex=r"^\d{11}$").exists()
 
 
+def test_imported_disputes_sort_by_case_number_as_numbers(demo):
+    run(DisputeResource, demo.xilian, (SAMPLES / "矛盾纠纷台账_西连镇_2021.xlsx").read_bytes())
+    with scope(township=demo.xilian):
+        numbers = list(Dispute.objects.order_by("-case_sort", "pk").values_list("case_number", flat=True))
+    assert numbers == [f"（2021）西连调字第{serial}号" for serial in range(118, 0, -1)]
+
+
 def test_the_error_sample_is_refused_whole_with_every_bad_row_named(demo):
     report = run(TicketResource, demo.xilian, (SAMPLES / "12345工单_错误示例.xlsx").read_bytes())
     assert [str(e) for e in report.errors] == [

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
@@ -36,8 +39,7 @@ def _record_photo_event_and_void_it(page, live_server, demo):
     _open_event_form(page, live_server, demo)
     _fill_event(page, participants="-5")
     page.get_by_role("button", name="保存").click()
-    error = page.locator("#id_participants ~ .field-error")
-    assert error.inner_text() == "参与人数不能为负数。"
+    expect(page.locator("#id_participants ~ .field-error")).to_have_text("参与人数不能为负数。")
     screenshot(page, "publicity-event-error")
 
     page.get_by_label("参与人数").fill("380")
@@ -45,25 +47,25 @@ def _record_photo_event_and_void_it(page, live_server, demo):
         files=[{"name": "宪法宣誓.png", "mimeType": "image/png", "buffer": png_bytes(size=(640, 480))}]
     )
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/publicity/events/*/")
+    page.wait_for_url(re.compile(r"/publicity/events/\d+/$"))  # a glob's * would match the form's events/new/
     thumbnail = page.locator("img.attachment-thumb")
-    thumbnail.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth", thumbnail.element_handle()) == 640
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    assert thumbnail.evaluate("img => img.naturalWidth") == 640
     screenshot(page, "publicity-event-detail")
 
     page.get_by_role("link", name="普法活动").last.click()
-    assert "共 1 场活动，参与 380 人次" in page.locator("#totals").inner_text()
-    assert page.get_by_role("link", name="国家宪法日宪法宣传").is_visible()
+    expect(page.locator("#totals")).to_contain_text("共 1 场活动，参与 380 人次")
+    expect(page.get_by_role("link", name="国家宪法日宪法宣传")).to_be_visible()
     screenshot(page, "publicity-event-list")
 
     page.get_by_role("link", name="国家宪法日宪法宣传").click()
     page.get_by_role("link", name="作废").click()
     page.get_by_role("button", name="确认作废").click()
-    assert page.locator(".text-danger.small").inner_text() == "请填写作废原因。"
+    expect(page.locator(".text-danger.small")).to_have_text("请填写作废原因。")
     page.get_by_label("作废原因").fill("与12月3日活动重复登记")
     page.get_by_role("button", name="确认作废").click()
     page.wait_for_url("**/publicity/events/")
-    assert "共 0 场活动" in page.locator("#totals").inner_text()
+    expect(page.locator("#totals")).to_contain_text("共 0 场活动")
     screenshot(page, "publicity-event-voided")
 
 
@@ -81,9 +83,9 @@ def _read_the_demo_lists(page, live_server, demo):
     log_in(page, live_server, "xilian_leader", PASSWORD)
     page.wait_for_url(f"**/t/{demo.xilian.code}/")
     page.goto(f"{live_server.url}/t/{demo.xilian.code}/publicity/studies/?year=2021")
-    assert "共 16 次学法" in page.locator("#totals").inner_text()
-    assert page.get_by_role("link", name="登记学法").count() == 0
+    expect(page.locator("#totals")).to_contain_text("共 16 次学法")
+    expect(page.get_by_role("link", name="登记学法")).to_have_count(0)
     screenshot(page, "publicity-study-list")
     page.get_by_role("link", name="驻点律师").click()
-    assert "16个村（社区）均配有驻点律师" in page.locator("#coverage").inner_text()
+    expect(page.locator("#coverage")).to_contain_text("16个村（社区）均配有驻点律师")
     screenshot(page, "publicity-lawyer-list")

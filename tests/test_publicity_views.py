@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from publicity.models import Event, EventForm, Law, Lawyer, Study
 from tests.permissions.publicity import make_event, make_study, png_bytes
@@ -157,6 +157,9 @@ def test_a_clerk_registers_a_lawyer_for_villages(staff_client, demo):
 
 
 def test_a_lawyer_cannot_serve_another_townships_village(staff_client, demo):
-    data = {"name": "陈伟明", "law_firm": "广东海安律师事务所", "since": "2021-01-01",
-            "villages": [demo.maichen.villages.first().pk]}
-    assert staff_client.post(_url("lawyer_create", demo), data).status_code == 200
+    other_village = demo.maichen.villages.first()
+    data = {"name": "陈伟明", "law_firm": "广东海安律师事务所", "since": "2021-01-01", "villages": [other_village.pk]}
+    page = staff_client.post(_url("lawyer_create", demo), data).content.decode()
+    assert f'field-error">选择一个有效的选项。 {other_village.pk} 不在可用的选项中。</div>' in page
+    with scopes_disabled():
+        assert not Lawyer.objects.exists()

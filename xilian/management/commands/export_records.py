@@ -5,7 +5,7 @@ from django_scopes import scope
 
 from xilian.ledger.exporting import export_ledger
 from xilian.ledger.registry import ledger_kinds, resource_class
-from xilian.management.commands.import_records import find_township
+from xilian.management.townships import township_from_argument
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         file_format = output.suffix.lower().lstrip(".")
         if file_format not in ("xlsx", "csv"):
             raise CommandError("输出文件的扩展名应为 .xlsx 或 .csv。")
-        township = find_township(township)
+        township = township_from_argument(township)
         with scope(township=township):
             resource = resource_class(kind)(township)
             queryset = resource.export_queryset({"year": str(year)} if year else {})

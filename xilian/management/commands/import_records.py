@@ -2,20 +2,12 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django_scopes import scope
 
 from xilian.ledger.reading import FileRefused
 from xilian.ledger.registry import ledger_kinds, resource_class
 from xilian.ledger.services import ledger_import
-from xilian.models import Township
-
-
-def find_township(name_or_code):
-    township = Township.objects.filter(Q(code=name_or_code) | Q(name=name_or_code)).first()
-    if township is None:
-        raise CommandError(f"没有找到镇「{name_or_code}」（可用镇名或9位区划代码）。")
-    return township
+from xilian.management.townships import township_from_argument
 
 
 class Command(BaseCommand):
@@ -28,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
 
     def handle(self, *args, kind, file, township, dry_run, **options):
-        township = find_township(township)
+        township = township_from_argument(township)
         try:
             content = file.read_bytes()
         except OSError as problem:
