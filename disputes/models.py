@@ -6,6 +6,8 @@ Each state change is kept in a step row (DisputeStep, TicketStep) dated and sign
 dates the figures need (resolved_on, closed_at…) so that the statistics stay single queries.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0004_ticket_subject_free_text'),
+        ('disputes', '0005_dispute_case_sort'),
     ]
 
     operations = [
