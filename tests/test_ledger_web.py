@@ -241,3 +241,25 @@ def test_every_sample_imports_through_the_page_and_the_command(clerk, demo, caps
     clerk.post(url("ledger_import_confirm", demo, kind=kind, pk=preview.context["row"].pk))
     call_command("import_records", kind, str(SAMPLES / sample), township="西连镇")
     assert f"新增0，更新0，未变{rows}" in capsys.readouterr().out
+
+
+def test_another_townships_ledger_is_said_once_on_top_and_identical_errors_are_grouped(clerk, demo):
+    villages = ["迈陈村委会", "东港村", "青桐村", "那板村"]
+    rows = [ticket_row(f"MC{i}", village=villages[i % 4]) for i in range(240)]
+    page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
+    assert "这个文件看起来是迈陈镇的台账" in page
+    assert page.count("不是西连镇的村（社区）") == 1
+    assert "共 240 行——第2行（迈陈村委会）、第3行（东港村）、第4行（青桐村）、第5行（那板村）、第6行（迈陈村委会）等" in page
+
+
+def test_a_few_wrong_villages_are_not_taken_for_another_townships_ledger(clerk, demo):
+    rows = [ticket_row("XW1"), ticket_row("XW2"), ticket_row("XW3", village="青桐村")]
+    page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
+    assert "看起来是" not in page
+    assert "第4行「所属村（社区）」：青桐村 不是西连镇的村（社区）" in page
+
+
+def test_villages_of_no_single_township_make_an_unnamed_notice(clerk, demo):
+    rows = [ticket_row(f"X{i}", village=name) for i, name in enumerate(["青桐村", "天上村", "云中村"])]
+    page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
+    assert "这个文件看起来是另一个镇的台账：有3行的村（社区）不是西连镇的" in page

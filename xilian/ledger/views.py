@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from urllib.parse import quote
 
 from django import forms
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xilian.ledger.errors import error_groups, foreign_ledger_notice
 from xilian.ledger.exporting import CONTENT_TYPES, export_ledger, import_template
 from xilian.ledger.preview import discard_stale_previews, preview_data, rows_from_preview
 from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused
@@ -45,7 +47,7 @@ def _attachment(content, filename, content_type):
 
 def _remember(ledger_import_row, report):
     ledger_import_row.counts = report.as_dict()
-    ledger_import_row.errors = [str(e) for e in report.errors[:SHOWN_ERRORS]]
+    ledger_import_row.errors = [asdict(e) for e in report.errors[:SHOWN_ERRORS]]
     ledger_import_row.created_ids = report.created_ids
     ledger_import_row.updated_ids = report.updated_ids
 
@@ -99,6 +101,8 @@ def import_preview(request, township, kind, pk):
             "row": row,
             "records": records,
             "hidden_errors": max(0, row.counts.get("errors", 0) - len(row.errors)),
+            "error_groups": error_groups(row.errors),
+            "foreign_notice": foreign_ledger_notice(resource, row.errors, row.counts.get("total_rows", 0)),
         },
     )
 
