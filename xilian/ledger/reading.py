@@ -1,14 +1,33 @@
 """Turning an uploaded file into rows of cells: .xlsx/.xls read with calamine, .csv decoded strictly as UTF-8
-(with or without BOM) and otherwise as GB18030. The kind of file is decided by its content, not its name."""
+(with or without BOM) and otherwise as GB18030. The kind of file is decided by its content, not its name.
+
+calamine fills the whole rectangle from A1 to the farthest cell (about 30 bytes a cell), so a 5 KB workbook with one
+cell at XFD1048576 would take many gigabytes: the extent of every sheet is measured from its XML before calamine
+reads a cell (see measure_workbook)."""
 
 import csv
 import io
+import itertools
+import re
 import zipfile
 from dataclasses import dataclass
 
 import python_calamine
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# A county's year is about 200,000 rows of some 20 columns; no real ledger comes near these.
+MAX_ROWS = 500_000
+MAX_COLUMNS = 200
+MAX_CELLS = 10_000_000
+SHEET_TOO_BIG = (
+    f"表格超出可导入的范围：一个台账最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 列"
+    f"（合计不超过 {MAX_CELLS // 10_000} 万个单元格）。请删除远处多余的行、列或单元格后再导入，或分成几个文件导入。"
+)
+CSV_FIELD_TOO_LONG = (
+    f"文件中有一个单元格超过 {csv.field_size_limit():,} 个字符，不是正常的台账（常见原因：引号没有配对）。"
+    "请在 Excel 中打开检查后另存为 .xlsx 再导入。"
+)
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -36,17 +55,24 @@ def read_sheet(content: bytes) -> Sheet:
             f"一次导入的文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分成几个文件导入。"
         )
     if content.startswith(ZIP_SIGNATURE):
-        return _read_workbook(content, _zip_kind(content))
+        return _read_workbook(content, _checked_zip_kind(content))
     if content.startswith(OLE_SIGNATURE):
         return _read_workbook(content, "xls")
     return _read_csv(content)
 
 
-def _zip_kind(content):
+def _checked_zip_kind(content):
     try:
-        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        kind = _zip_kind(archive.namelist())
+        measure_workbook(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        # RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile lacks.
         raise FileRefused("文件已损坏，无法打开。请在 Excel 中重新保存后再导入。") from None
+    return kind
+
+
+def _zip_kind(names):
     if any(name.startswith("xl/") for name in names):
         return "xlsx"
     if any(name.startswith("word/") for name in names):
@@ -58,11 +84,148 @@ def _read_workbook(content, kind):
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
     except Exception:  # calamine raises its own error types for every kind of broken workbook
         label = "Excel 97-2003 (.xls) 文件" if kind == "xls" else "Excel 文件"
         raise FileRefused(f"{label}已损坏或不是表格，无法读取。请在 Excel 中另存为 .xlsx 后再导入。") from None
+    # An .xls has no XML to measure first; its rectangle is at most 65,536 × 256 cells, refused here before
+    # to_python turns it into Python objects.
+    _check_extent(sheet.height, sheet.width)
+    rows = sheet.to_python(skip_empty_area=False)
     return Sheet(rows=rows, first_row_number=sheet.start[0] + 1 if sheet.start else 1)
+
+
+def _check_extent(height, width):
+    if height > MAX_ROWS or width > MAX_COLUMNS or height * width > MAX_CELLS:
+        raise FileRefused(SHEET_TOO_BIG)
+
+
+# Measuring a workbook without reading it. Every member is scanned, not only the first sheet: the relationship
+# that names the first sheet could point at any member, so guessing which one calamine will read would be a hole.
+# A cell or row without an `r` attribute sits one after its predecessor (calamine follows the spec), so the
+# extent is bounded by the farthest reference plus the elements without one.
+READ_CHUNK = 1024 * 1024
+LONGEST_TAG = 64 * 1024
+
+
+def _element_patterns(name):
+    """(any element, element with an `r` reference) for `<c>` or `<row>`; `name` may carry a namespace prefix."""
+    reference = rb"\s[^>]*?\br\s*=\s*[\"']\s*\$?([A-Za-z]*)\$?0*(\d*)"
+    return re.compile(name + rb"[\s/>]"), re.compile(name + reference)
+
+
+# Elements without a prefix are searched for from their literal start (fast); prefixed ones only in a part that
+# has any (rare: a slower pattern).
+PLAIN_CELL, PLAIN_CELL_REF = _element_patterns(rb"<c")
+PLAIN_ROW, PLAIN_ROW_REF = _element_patterns(rb"<row")
+PREFIXED_CELL, PREFIXED_CELL_REF = _element_patterns(rb"<[\w.-]+:c")
+PREFIXED_ROW, PREFIXED_ROW_REF = _element_patterns(rb"<[\w.-]+:row")
+ROW_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?row[\s/>].*?(?=<(?:[\w.-]+:)?row[\s/>]|\Z)", re.S)
+
+
+@dataclass
+class Extent:
+    """What calamine would fill for one sheet: only cells count (an empty row adds nothing), and a cell without a
+    reference sits after its predecessor, so when any cell lacks one, every row and cell without one is added."""
+
+    farthest_row: int = 0
+    farthest_column: int = 0
+    rows_without_ref: int = 0
+    cells_without_ref: int = 0
+    widest_row: int = 0  # cells in the longest row, counted only when some cells have no reference
+
+    @property
+    def height(self):
+        return self.farthest_row + (self.rows_without_ref if self.cells_without_ref else 0)
+
+    @property
+    def width(self):
+        return self.farthest_column + self.widest_row
+
+
+def measure_workbook(archive):
+    """Refuse (FileRefused) a workbook that unzips to more than MAX_UNZIPPED_BYTES or any of whose sheets reaches
+    beyond the limits, reading the members as a stream (a megabyte at a time) and never building a cell."""
+    if sum(member.file_size for member in archive.infolist()) > MAX_UNZIPPED_BYTES:
+        raise FileRefused(_unzipped_too_big())
+    unzipped = 0
+    for member in archive.infolist():
+        extent = Extent()
+        for part in _tag_aligned_chunks(archive, member):
+            unzipped += len(part)
+            if unzipped > MAX_UNZIPPED_BYTES:
+                raise FileRefused(_unzipped_too_big())
+            _measure_part(part, extent)
+        if extent.cells_without_ref:
+            extent.widest_row = _widest_row(archive, member)
+        _check_extent(extent.height, extent.width)
+
+
+def _unzipped_too_big():
+    return f"文件解压后超过 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB，不是正常的台账，无法导入。"
+
+
+def _tag_aligned_chunks(archive, member):
+    """The member's bytes in pieces cut just before a `<`, so that no tag is split between two pieces (`<` cannot
+    occur inside a tag); a tag longer than LONGEST_TAG may be split, which only makes the measure larger."""
+    carried = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            buffer = carried + chunk
+            cut = buffer.rfind(b"<", max(0, len(buffer) - LONGEST_TAG))
+            cut = len(buffer) if cut <= 0 else cut
+            yield buffer[:cut]
+            carried = buffer[cut:]
+    if carried:
+        yield carried
+
+
+def _measure_part(part, extent):
+    patterns = [(PLAIN_CELL, PLAIN_CELL_REF, PLAIN_ROW, PLAIN_ROW_REF)]
+    if b":c" in part or b":row" in part:
+        patterns.append((PREFIXED_CELL, PREFIXED_CELL_REF, PREFIXED_ROW, PREFIXED_ROW_REF))
+    for cell, cell_ref, row, row_ref in patterns:
+        cell_refs, row_refs = cell_ref.findall(part), row_ref.findall(part)
+        cells, rows = len(cell.findall(part)), len(row.findall(part))
+        extent.cells_without_ref += cells - len(cell_refs)
+        extent.rows_without_ref += rows - len(row_refs)
+        columns = {letters for letters, _ in cell_refs}
+        numbers = {number for _, number in cell_refs} | {number for _, number in row_refs}
+        extent.farthest_column = max(extent.farthest_column, 0, *map(_column_number, columns))
+        extent.farthest_row = max(extent.farthest_row, 0, *map(_row_number, numbers))
+
+
+def _column_number(letters):
+    if len(letters) > 3:  # beyond Excel's XFD: surely too far, and no huge number to compute
+        return MAX_COLUMNS + 1
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _row_number(digits):
+    return int(digits) if 0 < len(digits) <= 9 else (MAX_ROWS + 1 if digits else 0)
+
+
+def _widest_row(archive, member):
+    """The most cells in one row, for a sheet whose cells do not all carry a reference (a second, slower pass)."""
+    widest, carried = 0, b""
+    for part in _tag_aligned_chunks(archive, member):
+        buffer = carried + part
+        end = 0
+        for row in ROW_ELEMENT.finditer(buffer):
+            if row.end() == len(buffer):  # the row may go on in the next part
+                break
+            widest = max(widest, _cells_in(row.group()))
+            end = row.end()
+        carried = buffer[end:]
+        if len(carried) > READ_CHUNK:  # one row longer than a part: count it in pieces, which only adds up more
+            widest, carried = max(widest, _cells_in(carried)), b""
+    return max(widest, _cells_in(carried))
+
+
+def _cells_in(text):
+    return len(PLAIN_CELL.findall(text)) + len(PREFIXED_CELL.findall(text))
 
 
 def decode_text(content):
@@ -81,4 +244,11 @@ def _read_csv(content):
     text = decode_text(content)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return Sheet(rows=list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(itertools.islice(reader, MAX_ROWS + 1))
+    except csv.Error:  # in the default, non-strict mode the reader raises only for a field over the limit
+        raise FileRefused(CSV_FIELD_TOO_LONG) from None
+    if len(rows) > MAX_ROWS or any(len(cells) > MAX_COLUMNS for cells in rows):
+        raise FileRefused(SHEET_TOO_BIG)
+    return Sheet(rows=rows)
