@@ -24,6 +24,7 @@ SHEET_TOO_BIG = (
     f"表格超出可导入的范围：一个台账最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 列"
     f"（合计不超过 {MAX_CELLS // 10_000} 万个单元格）。请删除远处多余的行、列或单元格后再导入，或分成几个文件导入。"
 )
+CORRUPT_WORKBOOK = "文件已损坏，无法打开。请在 Excel 中重新保存后再导入。"
 CSV_FIELD_TOO_LONG = (
     f"文件中有一个单元格超过 {csv.field_size_limit():,} 个字符，不是正常的台账（常见原因：引号没有配对）。"
     "请在 Excel 中打开检查后另存为 .xlsx 再导入。"
@@ -68,7 +69,7 @@ def _checked_zip_kind(content):
         measure_workbook(archive)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
         # RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile lacks.
-        raise FileRefused("文件已损坏，无法打开。请在 Excel 中重新保存后再导入。") from None
+        raise FileRefused(CORRUPT_WORKBOOK) from None
     return kind
 
 
@@ -94,8 +95,8 @@ def _read_workbook(content, kind):
     return Sheet(rows=rows, first_row_number=sheet.start[0] + 1 if sheet.start else 1)
 
 
-def _check_extent(height, width):
-    if height > MAX_ROWS or width > MAX_COLUMNS or height * width > MAX_CELLS:
+def _check_extent(height, width, cells=0):
+    if height > MAX_ROWS or width > MAX_COLUMNS or max(height * width, cells) > MAX_CELLS:
         raise FileRefused(SHEET_TOO_BIG)
 
 
@@ -104,11 +105,12 @@ def _check_extent(height, width):
 # A cell or row without an `r` attribute sits one after its predecessor (calamine follows the spec), so the
 # extent is bounded by the farthest reference plus the elements without one.
 READ_CHUNK = 1024 * 1024
-LONGEST_TAG = 64 * 1024
+LONGEST_TAG = 1024 * 1024
 
 
 def _element_patterns(name):
-    """(any element, element with an `r` reference) for `<c>` or `<row>`; `name` may carry a namespace prefix."""
+    """(start of any such element, such an element with an `r` reference) for `<c>` or `<row>`; `name` may carry
+    a namespace prefix."""
     reference = rb"\s[^>]*?\br\s*=\s*[\"']\s*\$?([A-Za-z]*)\$?0*(\d*)"
     return re.compile(name + rb"[\s/>]"), re.compile(name + reference)
 
@@ -119,7 +121,6 @@ PLAIN_CELL, PLAIN_CELL_REF = _element_patterns(rb"<c")
 PLAIN_ROW, PLAIN_ROW_REF = _element_patterns(rb"<row")
 PREFIXED_CELL, PREFIXED_CELL_REF = _element_patterns(rb"<[\w.-]+:c")
 PREFIXED_ROW, PREFIXED_ROW_REF = _element_patterns(rb"<[\w.-]+:row")
-ROW_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?row[\s/>].*?(?=<(?:[\w.-]+:)?row[\s/>]|\Z)", re.S)
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Extent:
 
     farthest_row: int = 0
     farthest_column: int = 0
+    cells: int = 0  # elements, wherever they sit: more than MAX_CELLS is no ledger either
     rows_without_ref: int = 0
     cells_without_ref: int = 0
     widest_row: int = 0  # cells in the longest row, counted only when some cells have no reference
@@ -155,6 +157,8 @@ def measure_workbook(archive):
             if unzipped > MAX_UNZIPPED_BYTES:
                 raise FileRefused(_unzipped_too_big())
             _measure_part(part, extent)
+            # Refuse as soon as a far cell or too many are seen (these only grow).
+            _check_extent(extent.height, extent.farthest_column, extent.cells)
         if extent.cells_without_ref:
             extent.widest_row = _widest_row(archive, member)
         _check_extent(extent.height, extent.width)
@@ -165,16 +169,19 @@ def _unzipped_too_big():
 
 
 def _tag_aligned_chunks(archive, member):
-    """The member's bytes in pieces cut just before a `<`, so that no tag is split between two pieces (`<` cannot
-    occur inside a tag); a tag longer than LONGEST_TAG may be split, which only makes the measure larger."""
+    """The member's bytes in pieces that never split a tag: a piece ends before a `<` that has no `>` after it
+    (in XML a raw `<` always starts markup). A tag still open after LONGEST_TAG is no spreadsheet's: refused."""
     carried = b""
     with archive.open(member) as stream:
         while chunk := stream.read(READ_CHUNK):
             buffer = carried + chunk
-            cut = buffer.rfind(b"<", max(0, len(buffer) - LONGEST_TAG))
-            cut = len(buffer) if cut <= 0 else cut
+            cut = buffer.rfind(b"<")
+            if cut == -1 or buffer.rfind(b">") > cut:
+                cut = len(buffer)
             yield buffer[:cut]
             carried = buffer[cut:]
+            if len(carried) > LONGEST_TAG:
+                raise FileRefused(CORRUPT_WORKBOOK)
     if carried:
         yield carried
 
@@ -184,8 +191,9 @@ def _measure_part(part, extent):
     if b":c" in part or b":row" in part:
         patterns.append((PREFIXED_CELL, PREFIXED_CELL_REF, PREFIXED_ROW, PREFIXED_ROW_REF))
     for cell, cell_ref, row, row_ref in patterns:
-        cell_refs, row_refs = cell_ref.findall(part), row_ref.findall(part)
-        cells, rows = len(cell.findall(part)), len(row.findall(part))
+        cells, cell_refs = len(cell.findall(part)), cell_ref.findall(part)
+        rows, row_refs = len(row.findall(part)), row_ref.findall(part)
+        extent.cells += cells
         extent.cells_without_ref += cells - len(cell_refs)
         extent.rows_without_ref += rows - len(row_refs)
         columns = {letters for letters, _ in cell_refs}
@@ -208,24 +216,22 @@ def _row_number(digits):
 
 
 def _widest_row(archive, member):
-    """The most cells in one row, for a sheet whose cells do not all carry a reference (a second, slower pass)."""
-    widest, carried = 0, b""
+    """The most cells in one row, for a sheet whose cells do not all carry a reference (a second pass)."""
+    widest = current = 0
     for part in _tag_aligned_chunks(archive, member):
-        buffer = carried + part
-        end = 0
-        for row in ROW_ELEMENT.finditer(buffer):
-            if row.end() == len(buffer):  # the row may go on in the next part
-                break
-            widest = max(widest, _cells_in(row.group()))
-            end = row.end()
-        carried = buffer[end:]
-        if len(carried) > READ_CHUNK:  # one row longer than a part: count it in pieces, which only adds up more
-            widest, carried = max(widest, _cells_in(carried)), b""
-    return max(widest, _cells_in(carried))
+        has_prefixes = b":c" in part or b":row" in part
+        pieces = (PREFIXED_ROW if has_prefixes else PLAIN_ROW).split(part)
+        if has_prefixes:  # the prefixed pattern split only prefixed rows: split the pieces at plain rows too
+            pieces = [piece for prefixed in pieces for piece in PLAIN_ROW.split(prefixed)]
+        current += _cells_in(pieces[0], has_prefixes)
+        for piece in pieces[1:]:
+            widest = max(widest, current)
+            current = _cells_in(piece, has_prefixes)
+    return max(widest, current)
 
 
-def _cells_in(text):
-    return len(PLAIN_CELL.findall(text)) + len(PREFIXED_CELL.findall(text))
+def _cells_in(text, has_prefixes):
+    return len(PLAIN_CELL.findall(text)) + (len(PREFIXED_CELL.findall(text)) if has_prefixes else 0)
 
 
 def decode_text(content):
