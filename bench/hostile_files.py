@@ -33,6 +33,7 @@ def hostile_files():
         "ledger-XFD1048576.xlsx": hostile.xlsx_with_far_cell("XFD1048576"),
         "ledger-201MB-member.xlsx": hostile.xlsx_with_huge_member(201 * 1024 * 1024),
         "ledger-200000-char-field.csv": hostile.csv_with_long_field(200_000),
+        "ledger-one-row-of-9.9M-cells.csv": b"," * 9_900_000,
         "attachment-100000x100000.png": hostile.png_claiming(100_000, 100_000),
         "attachment-openaction-js.pdf": hostile.pdf_with(hostile.JAVASCRIPT_OPEN_ACTION),
         "attachment-html-and-exe.xlsx.zip": hostile.zip_of({"xl/evil.html": "<script/>", "xl/run.exe": "MZ"}),

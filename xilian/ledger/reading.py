@@ -7,7 +7,6 @@ reads a cell (see measure_workbook)."""
 
 import csv
 import io
-import itertools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -250,11 +249,15 @@ def _read_csv(content):
     text = decode_text(content)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    if text.count(delimiter) + text.count("\n") > MAX_CELLS:  # bounds the cells before any row is built
+        raise FileRefused(SHEET_TOO_BIG)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
     try:
-        rows = list(itertools.islice(reader, MAX_ROWS + 1))
+        for cells in reader:
+            if len(rows) == MAX_ROWS or len(cells) > MAX_COLUMNS:
+                raise FileRefused(SHEET_TOO_BIG)
+            rows.append(cells)
     except csv.Error:  # in the default, non-strict mode the reader raises only for a field over the limit
         raise FileRefused(CSV_FIELD_TOO_LONG) from None
-    if len(rows) > MAX_ROWS or any(len(cells) > MAX_COLUMNS for cells in rows):
-        raise FileRefused(SHEET_TOO_BIG)
     return Sheet(rows=rows)
