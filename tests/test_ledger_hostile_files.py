@@ -32,6 +32,7 @@ def _cells(count, reference=None):
                  id="prefixed elements, lower-case reference"),
     pytest.param(xlsx_with_sheet_xml(_cells(201)), id="cells without references, 201 wide"),
     pytest.param(xlsx_with_sheet_xml(_cells(1, reference="500000") + _cells(1)), id="a row without reference"),
+    pytest.param(xlsx_with_sheet_xml(_cells(1, reference="500001")), id="a far row of cells without reference"),
     pytest.param(xlsx_with_sheet_xml(f'<row><c s="{"0" * 1_500_000}" r="XFD1"><v>1</v></c></row>'),
                  id="a reference behind a long attribute (read across chunks)"),
 ])
@@ -44,6 +45,11 @@ def test_a_sheet_beyond_the_limits_is_refused_before_calamine_reads_it(content, 
 def test_a_tag_longer_than_any_spreadsheet_has_is_refused_as_broken():
     with pytest.raises(FileRefused, match="文件已损坏"):
         read_sheet(xlsx_with_sheet_xml(f'<row><c s="{"0" * 3_000_000}" r="A1"><v>1</v></c></row>'))
+
+
+def test_an_empty_row_far_away_adds_nothing_calamine_would_fill():
+    sheet = read_sheet(xlsx_with_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="900000" ht="20"/>'))
+    assert sheet.rows == [[1.0]]
 
 
 def test_a_sheet_at_the_limits_is_read():

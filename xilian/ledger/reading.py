@@ -124,11 +124,14 @@ PREFIXED_ROW, PREFIXED_ROW_REF = _element_patterns(rb"<[\w.-]+:row")
 
 @dataclass
 class Extent:
-    """What calamine would fill for one sheet: only cells count (an empty row adds nothing), and a cell without a
-    reference sits after its predecessor, so when any cell lacks one, every row and cell without one is added."""
+    """At least what calamine would fill for one sheet. Only cells count (an empty row adds nothing; an empty cell
+    does not either, but is counted: a sheet formatted far away is refused too). A cell without a reference sits
+    after its predecessor in a row placed by its own reference or after the previous row, so when any cell lacks
+    one, the rows' references, every row without one and the widest row are added."""
 
     farthest_row: int = 0
     farthest_column: int = 0
+    farthest_row_element: int = 0
     cells: int = 0  # elements, wherever they sit: more than MAX_CELLS is no ledger either
     rows_without_ref: int = 0
     cells_without_ref: int = 0
@@ -136,7 +139,9 @@ class Extent:
 
     @property
     def height(self):
-        return self.farthest_row + (self.rows_without_ref if self.cells_without_ref else 0)
+        if not self.cells_without_ref:
+            return self.farthest_row
+        return max(self.farthest_row, self.farthest_row_element) + self.rows_without_ref
 
     @property
     def width(self):
@@ -196,9 +201,10 @@ def _measure_part(part, extent):
         extent.cells_without_ref += cells - len(cell_refs)
         extent.rows_without_ref += rows - len(row_refs)
         columns = {letters for letters, _ in cell_refs}
-        numbers = {number for _, number in cell_refs} | {number for _, number in row_refs}
         extent.farthest_column = max(extent.farthest_column, 0, *map(_column_number, columns))
-        extent.farthest_row = max(extent.farthest_row, 0, *map(_row_number, numbers))
+        extent.farthest_row = max(extent.farthest_row, 0, *map(_row_number, {number for _, number in cell_refs}))
+        row_numbers = {number for _, number in row_refs}
+        extent.farthest_row_element = max(extent.farthest_row_element, 0, *map(_row_number, row_numbers))
 
 
 def _column_number(letters):
