@@ -7,7 +7,13 @@ from django.urls import reverse
 from django_scopes import scope
 
 from disputes.models import Ticket
-from tests.hostile import csv_with_long_field, xlsx_with_far_cell, xlsx_with_huge_member, xlsx_with_sheet_xml
+from tests.hostile import (
+    csv_with_long_field,
+    xlsx_with_far_cell,
+    xlsx_with_huge_member,
+    xlsx_with_sheet_xml,
+    zip_of,
+)
 from xilian.ledger import reading
 from xilian.ledger.reading import FileRefused, read_sheet
 from xilian.models import LedgerImport
@@ -55,6 +61,11 @@ def test_an_empty_row_far_away_adds_nothing_calamine_would_fill():
 def test_a_sheet_at_the_limits_is_read():
     sheet = read_sheet(xlsx_with_sheet_xml(_cells(200, reference="1")))
     assert len(sheet.rows) == 1 and len(sheet.rows[0]) == 200
+
+
+def test_a_binary_workbook_is_refused_as_it_cannot_be_measured():
+    with pytest.raises(FileRefused, match=r"不支持 Excel 二进制工作簿（\.xlsb）"):
+        read_sheet(zip_of({"xl/workbook.bin": b"\x83\x01\x00", "xl/worksheets/sheet1.bin": b"\x81\x01\x00"}))
 
 
 def test_a_workbook_that_unzips_beyond_the_limit_is_refused(monkeypatch):

@@ -73,6 +73,8 @@ def _checked_zip_kind(content):
 
 
 def _zip_kind(names):
+    if "xl/workbook.bin" in names:  # .xlsb: its cells are binary records, which measure_workbook cannot measure
+        raise FileRefused("不支持 Excel 二进制工作簿（.xlsb）。请在 Excel 中另存为 .xlsx 后再导入。")
     if any(name.startswith("xl/") for name in names):
         return "xlsx"
     if any(name.startswith("word/") for name in names):
