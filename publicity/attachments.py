@@ -113,8 +113,8 @@ def _pdf_problem(content):
         inflater = zlib.decompressobj()
         try:
             inflated = inflater.decompress(stream, budget)
-        except zlib.error:
-            continue
+        except zlib.error:  # another filter, or encrypted with an /Encrypt spelled to be missed
+            return "含有无法检查的压缩内容"
         budget -= len(inflated)
         if _has_active_name(inflated):
             return "含有脚本或自动执行的动作（JavaScript、启动程序或嵌入文件）"
@@ -132,7 +132,8 @@ def _object_streams(content):
         if end == -1:
             return
         object_start = content.rfind(b" obj", max(0, match.start() - 4096), match.start())
-        if b"/ObjStm" in content[max(object_start, match.start() - 4096, 0):match.start()]:
+        dictionary = _unescaped(content[max(object_start, match.start() - 4096, 0):match.start()])
+        if b"/ObjStm" in dictionary:
             yield content[match.end():end]
         position = end + len(b"endstream")
 
@@ -140,11 +141,12 @@ def _object_streams(content):
 def _has_active_name(data):
     if ACTIVE_PDF_NAME.search(data):
         return True
-    for escaped in ESCAPED_PDF_NAME.finditer(data):
-        name = PDF_NAME_ESCAPE.sub(lambda pair: bytes([int(pair.group(1), 16)]), escaped.group(1))
-        if name in ACTIVE_PDF_NAMES:
-            return True
-    return False
+    return any(_unescaped(escaped.group(1)) in ACTIVE_PDF_NAMES for escaped in ESCAPED_PDF_NAME.finditer(data))
+
+
+def _unescaped(text):
+    """A PDF name may spell a character as #xx: /J#61vaScript is /JavaScript."""
+    return PDF_NAME_ESCAPE.sub(lambda pair: bytes([int(pair.group(1), 16)]), text) if b"#" in text else text
 
 
 def _sniff(upload):

@@ -174,11 +174,26 @@ def test_it_refuses_a_pdf_that_runs_or_hides_something(catalog):
         check_attachment(_upload("签到表.pdf", pdf_with(catalog)))
 
 
-def test_it_finds_a_script_packed_in_an_object_stream():
+def _object_stream(data, type_name=b"/ObjStm"):
+    return (b"5 0 obj << /Type " + type_name + b" /N 1 /First 4 /Filter /FlateDecode >> stream\n" + data
+            + b"\nendstream")
+
+
+@pytest.mark.parametrize("type_name", [b"/ObjStm", b"/Obj#53tm"])
+def test_it_finds_a_script_packed_in_an_object_stream(type_name):
     packed = zlib.compress(b"4 0 << /S /JavaScript /JS (app.alert(1)) >>")
-    stream = b"5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >> stream\n" + packed + b"\nendstream"
     with pytest.raises(ValidationError, match="含有脚本"):
-        check_attachment(_upload("签到表.pdf", pdf_with(b"") + stream))
+        check_attachment(_upload("签到表.pdf", pdf_with(b"") + _object_stream(packed, type_name)))
+
+
+def test_it_refuses_an_object_stream_it_cannot_inflate():
+    with pytest.raises(ValidationError, match="含有无法检查的压缩内容"):
+        check_attachment(_upload("签到表.pdf", pdf_with(b"") + _object_stream(b"not deflated")))
+
+
+def test_it_keeps_a_pdf_with_a_harmless_object_stream():
+    packed = zlib.compress(b"4 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    assert check_attachment(_upload("签到表.pdf", pdf_with(b"") + _object_stream(packed))).extension == "pdf"
 
 
 def test_it_keeps_a_pdf_that_opens_on_its_first_page():
