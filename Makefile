@@ -31,9 +31,11 @@ test: setup
 	$(VENV)/bin/pytest
 
 # Import of 20,000 12345 tickets into PostgreSQL (DATABASE_URL, default the local cluster), against
-# django-import-export's own import; prints the times, peak memory and ratios.
+# django-import-export's own import; prints the times, peak memory and ratios. Then the refusal of hostile files
+# (each < 1 s and < 200 MB).
 bench: setup
 	$(PY) -m bench.import_tickets
+	$(PY) -m bench.hostile_files
 
 lint: setup
 	$(VENV)/bin/ruff check .

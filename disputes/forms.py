@@ -17,6 +17,7 @@ from xilian.forms import style_filter_fields
 from xilian.models import Village
 from xilian.phones import mask_phone
 from xilian.records import VersionedModelForm
+from xilian.validators import is_plausible_date
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -167,7 +168,7 @@ class TicketForm(TownshipRecordForm):
             deadline = None  # left as the computed value: recompute from the (possibly corrected) receipt
         if deadline:
             self.instance.deadline_given = True
-        elif received_at and request_type and "deadline" not in self.errors:
+        elif received_at and is_plausible_date(received_at) and request_type and "deadline" not in self.errors:
             cleaned["deadline"] = ticket_deadline(received_at, request_type, sla=sla_table(),
                                                   calendar=WorkCalendar.load())
             self.instance.deadline_given = False

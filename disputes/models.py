@@ -16,6 +16,7 @@ from django.utils import timezone
 from xilian.audit import audit_seeded
 from xilian.models import County, TownshipRecord, User, Village
 from xilian.phones import MASKED_PHONE, mask_phone
+from xilian.validators import is_plausible_date, validate_plausible_date
 
 DEFAULT_DISPUTE_CATEGORIES = [
     "婚姻家庭继承", "邻里", "房屋宅基地", "山林土地承包经营权", "征地拆迁", "道路规划", "损害赔偿", "合同", "劳动争议",
@@ -152,7 +153,7 @@ class Dispute(TownshipRecord):
 
     case_number = models.CharField("案件编号", max_length=50, help_text="一案一码，例如（2021）西连调字第1号")
     case_sort = models.PositiveBigIntegerField("案件编号排序键", default=0, editable=False)
-    received_on = models.DateField("受理日期")
+    received_on = models.DateField("受理日期", validators=[validate_plausible_date])
     category = models.ForeignKey(DisputeCategory, on_delete=models.PROTECT, related_name="+", verbose_name="纠纷类型")
     village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name="所属村（社区）")
@@ -164,7 +165,7 @@ class Dispute(TownshipRecord):
     lead_official = models.CharField("包案领导", max_length=50, blank=True)
     risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED)
-    resolved_on = models.DateField("化解日期", null=True, blank=True)
+    resolved_on = models.DateField("化解日期", null=True, blank=True, validators=[validate_plausible_date])
     resolution_method = models.CharField("化解方式", max_length=20, choices=ResolutionMethod.choices, blank=True)
     follow_up = models.CharField("回访情况", max_length=200, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
@@ -288,7 +289,7 @@ class Ticket(TownshipRecord):
     }
 
     ticket_number = models.CharField("工单编号", max_length=40)
-    received_at = models.DateTimeField("受理时间")
+    received_at = models.DateTimeField("受理时间", validators=[validate_plausible_date])
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, default=Channel.PHONE)
     request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
     subject = models.CharField("事项分类", max_length=30, default=Subject.OTHER)
@@ -302,16 +303,16 @@ class Ticket(TownshipRecord):
     village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name="所属村（社区）")
     handling_unit = models.CharField("承办单位", max_length=100, blank=True)
-    deadline = models.DateField("办理时限")
+    deadline = models.DateField("办理时限", validators=[validate_plausible_date])
     deadline_given = models.BooleanField("办理时限由平台给定", default=False,
                                          help_text="否：按诉求类型的工作日时限自动计算。")
-    extended_deadline = models.DateField("延期后时限", null=True, blank=True)
+    extended_deadline = models.DateField("延期后时限", null=True, blank=True, validators=[validate_plausible_date])
     extension_reason = models.CharField("延期原因", max_length=200, blank=True)
     state = models.CharField("工单状态", max_length=20, choices=State.choices, default=State.RECEIVED)
-    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
-    returned_at = models.DateTimeField("退单时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True, validators=[validate_plausible_date])
+    returned_at = models.DateTimeField("退单时间", null=True, blank=True, validators=[validate_plausible_date])
     return_reason = models.CharField("退单原因", max_length=200, blank=True)
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True, validators=[validate_plausible_date])
     reply = models.TextField("答复内容", blank=True)
     satisfaction = models.CharField("回访满意度", max_length=20, choices=Satisfaction.choices,
                                     default=Satisfaction.NOT_SURVEYED)
@@ -364,14 +365,19 @@ class Ticket(TownshipRecord):
         self._clean_state()
 
     def _clean_times(self):
+        """Compares only plausible times: an implausible one has its own field error already (clean_fields), and
+        comparing it across time zones could overflow."""
         errors = {}
-        received = timezone.localtime(self.received_at).date() if self.received_at else None
+        received_at = self.received_at if self.received_at and is_plausible_date(self.received_at) else None
+        received = timezone.localtime(received_at).date() if received_at else None
         for name in ("signed_at", "returned_at", "closed_at"):
             moment = getattr(self, name)
-            if moment and self.received_at and moment < self.received_at:
+            if not moment or not is_plausible_date(moment):
+                continue
+            if received_at and moment < received_at:
                 label = self._meta.get_field(name).verbose_name
-                errors[name] = f"{label}不能早于受理时间 {timezone.localtime(self.received_at):%Y-%m-%d %H:%M}。"
-            elif moment and moment > timezone.now():
+                errors[name] = f"{label}不能早于受理时间 {timezone.localtime(received_at):%Y-%m-%d %H:%M}。"
+            elif moment > timezone.now():
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
         if self.deadline and received and self.deadline < received:
             errors["deadline"] = "办理时限不能早于受理时间。"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from publicity.attachments import check_attachment
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
 from publicity.selectors import law_choices
-from xilian.forms import style_filter_fields
+from xilian.forms import IdMultipleChoiceField, style_filter_fields
 from xilian.models import Village
 from xilian.records import VersionedModelForm
 
@@ -87,6 +87,7 @@ class EventRecordForm(TownshipRecordForm):
             "forms": forms.CheckboxSelectMultiple,
             "news_links": forms.Textarea(attrs={"rows": 2, "placeholder": "https://"}),
         }
+        field_classes = {"forms": IdMultipleChoiceField}
         error_messages = {
             "participants": {"min_value": "参与人数不能为负数。"},
             "materials": {"min_value": "发放资料份数不能为负数。"},
@@ -106,7 +107,7 @@ class EventRecordForm(TownshipRecordForm):
 
 
 class StudyRecordForm(TownshipRecordForm):
-    laws = forms.ModelMultipleChoiceField(label="学习的法律法规", queryset=Law._base_manager.none())
+    laws = IdMultipleChoiceField(label="学习的法律法规", queryset=Law._base_manager.none())
     attachments = AttachmentsField(label="签到表、照片等", help_text=ATTACHMENT_HELP)
 
     class Meta:
@@ -132,6 +133,7 @@ class LawyerRecordForm(TownshipRecordForm):
         model = Lawyer
         fields = ["name", "law_firm", "phone", "is_township_adviser", "villages", "since", "until", "note"]
         widgets = {"since": DATE_WIDGET, "until": DATE_WIDGET, "villages": forms.CheckboxSelectMultiple}
+        field_classes = {"villages": IdMultipleChoiceField}
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, township=township, **kwargs)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from xilian.models import Township, TownshipRecord, User, Village
+from xilian.validators import validate_plausible_date
 
 ACTIVE = Q(voided_at__isnull=True)
 
@@ -91,8 +92,9 @@ class Lawyer(TownshipRecord):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     is_township_adviser = models.BooleanField("镇法律顾问", default=False, help_text="同时担任镇政府法律顾问")
     villages = models.ManyToManyField(Village, blank=True, related_name="lawyers", verbose_name="驻点村（社区）")
-    since = models.DateField("驻点起始日期", validators=[validate_not_future])
-    until = models.DateField("驻点截止日期", null=True, blank=True, help_text="留空表示仍在驻点")
+    since = models.DateField("驻点起始日期", validators=[validate_plausible_date, validate_not_future])
+    until = models.DateField("驻点截止日期", null=True, blank=True, help_text="留空表示仍在驻点",
+                             validators=[validate_plausible_date])
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
@@ -121,7 +123,7 @@ class Lawyer(TownshipRecord):
 
 
 class Event(TownshipRecord):
-    date = models.DateField("活动日期", validators=[validate_not_future])
+    date = models.DateField("活动日期", validators=[validate_plausible_date, validate_not_future])
     name = models.CharField("活动名称", max_length=100)
     theme = models.CharField("主题", max_length=100)
     key_date = models.CharField("宣传节点", max_length=4, choices=KeyDate.choices, blank=True)
@@ -191,7 +193,7 @@ class Study(TownshipRecord):
         COURT_HEARING = "court_hearing", "旁听庭审"
         EXAM = "exam", "学法考试"
 
-    date = models.DateField("学习日期", validators=[validate_not_future])
+    date = models.DateField("学习日期", validators=[validate_plausible_date, validate_not_future])
     form = models.CharField("学习形式", max_length=20, choices=Form.choices)
     laws = models.ManyToManyField(Law, related_name="studies", verbose_name="学习的法律法规")
     topic = models.CharField("学习内容", max_length=200, blank=True, help_text="如：民法典物权编；留空则按所选法律法规")

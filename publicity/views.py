@@ -234,10 +234,11 @@ def attachment_file(request, township, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件不存在。") from None
-    shown_in_browser = attachment.is_image or attachment.extension == "pdf"
+    # Only an image is shown in the browser; anything else is downloaded, and the sandbox keeps a document that
+    # a browser renders anyway (a PDF viewer, a file stored before the checks) from running scripts on our origin.
     response = FileResponse(
-        handle, content_type=attachment.content_type, as_attachment=not shown_in_browser,
+        handle, content_type=attachment.content_type, as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "sandbox"  # X-Content-Type-Options: nosniff comes from SecurityMiddleware
     return response

@@ -249,7 +249,8 @@ def test_another_townships_ledger_is_said_once_on_top_and_identical_errors_are_g
     page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
     assert "这个文件看起来是迈陈镇的台账" in page
     assert page.count("不是西连镇的村（社区）") == 1
-    assert "共 240 行——第2行（迈陈村委会）、第3行（东港村）、第4行（青桐村）、第5行（那板村）、第6行（迈陈村委会）等" in page
+    first_rows = "第2行（迈陈村委会）、第3行（东港村）、第4行（青桐村）、第5行（那板村）、第6行（迈陈村委会）等"
+    assert f"共 240 行——{first_rows}" in page
 
 
 def test_a_few_wrong_villages_are_not_taken_for_another_townships_ledger(clerk, demo):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from xilian.models import AuditLog, Township
 
@@ -9,6 +10,26 @@ def style_filter_fields(form):
     for field in form.fields.values():
         is_select = isinstance(field.widget, forms.Select)
         field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+
+LARGEST_ID = 2**63 - 1  # a 64-bit primary key; SQLite raises OverflowError on a larger number in a query
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multi-select of records by id that refuses anything but a whole number from 1 to LARGEST_ID, with the
+    usual 'invalid choice' message, before the ids reach a query."""
+
+    def _check_values(self, value):
+        for chosen in value:
+            if not _is_storable_id(chosen):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": chosen})
+        return super()._check_values(value)
+
+
+def _is_storable_id(value):
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= LARGEST_ID
 
 
 class LoginForm(AuthenticationForm):

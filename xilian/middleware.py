@@ -25,3 +25,18 @@ class IdleLogoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """A signed-in user's pages, exports and attachments carry callers' names and the like: no browser cache or
+    proxy may keep them (等保: 剩余信息保护). Static files never get here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"  # for HTTP/1.0 proxies
+        return response

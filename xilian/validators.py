@@ -1,6 +1,9 @@
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+EARLIEST_RECORD_YEAR = 2000
 
 CHARACTER_CLASSES = {
     "大写字母": lambda c: c in string.ascii_uppercase,
@@ -37,3 +40,22 @@ class PasswordPolicyValidator:
     def get_help_text(self):
         return (f"密码至少{self.min_length}个字符，"
                 f"并包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类。")
+
+
+def plausible_years():
+    """(first, last) year a record's date may fall in: from 2000 to the end of next year (a deadline may reach
+    into it). Anything else is a typing slip or a probe, and year 1 or 9999 cannot even be stored as UTC."""
+    return EARLIEST_RECORD_YEAR, timezone.localdate().year + 1
+
+
+def is_plausible_date(value):
+    """For a date or a datetime (compared by its own calendar year: no time zone conversion, which is what
+    overflows at year 1)."""
+    first, last = plausible_years()
+    return first <= value.year <= last
+
+
+def validate_plausible_date(value):
+    if value is not None and not is_plausible_date(value):
+        first, last = plausible_years()
+        raise ValidationError(f"日期应在{first}年至{last}年之间。", code="implausible_date")
