@@ -32,6 +32,7 @@ from xilian.ledger.widgets import (
     TextWidget,
     VillageWidget,
 )
+from xilian.validators import is_plausible_date
 
 TICKET_STATE_SYNONYMS = {
     "办结": Ticket.State.CLOSED,
@@ -189,8 +190,11 @@ class TicketResource(LedgerResource):
         values["subject"] = values.get("subject") or Ticket.Subject.OTHER
         if not values.get("state") and values.get("closed_at"):
             values["state"] = Ticket.State.CLOSED
-        computed = self.calendar.add_working_days(values["received_at"].date(), self.sla[values["request_type"]])
         given = values.get("deadline")
+        if not is_plausible_date(values["received_at"]):
+            values["deadline"] = given or values["received_at"].date()  # refused with it: no working days from year 1
+            return []
+        computed = self.calendar.add_working_days(values["received_at"].date(), self.sla[values["request_type"]])
         # A deadline equal to the computed one (as the portal's own export writes it) is not one the platform gave.
         values["deadline_given"] = given is not None and given != computed
         values["deadline"] = given or computed

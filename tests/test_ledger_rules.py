@@ -139,3 +139,12 @@ def test_the_import_and_the_form_refuse_the_same_phones(demo, staff, client, typ
     assert "联系电话" in page.context["form"].errors["caller_phone"][0]
     with scope(township=demo.xilian):
         assert not Ticket.objects.exists()
+
+
+def test_an_implausible_date_is_a_named_row_error_in_the_preview_and_nothing_is_written(demo):
+    report = run(TicketResource, demo.xilian, xlsx([TICKET_HEADER, ticket_row("XW1", received="0001-01-01",
+                                                                              closed="", state="办理中")]))
+    assert {(e.row, e.column) for e in report.errors} == {(2, "受理时间"), (2, "办理时限")}
+    assert all("日期应在2000年至" in e.message for e in report.errors)
+    with scope(township=demo.xilian):
+        assert not Ticket.objects.exists()
