@@ -128,6 +128,7 @@ def run_ours(path):
     from disputes.ledgers import TicketResource
     from xilian.ledger.preview import preview_data, rows_from_preview
     from xilian.ledger.services import ledger_import
+    from xilian.models import PreviewEncoder
 
     township = _township()
     content = Path(path).read_bytes()
@@ -135,7 +136,7 @@ def run_ours(path):
     with scope(township=township):
         preview = ledger_import(resource=TicketResource(township), content=content, filename="bench.xlsx")
         assert preview.is_clean, [str(e) for e in preview.errors[:5]]
-        kept = json.loads(json.dumps(preview_data(preview)))
+        kept = json.loads(json.dumps(preview_data(preview), cls=PreviewEncoder))  # as the JSONField stores it
         resource = TicketResource(township)
         committed = ledger_import(
             resource=resource, content=content, rows=rows_from_preview(resource, kept), expected=kept["matched"],

@@ -200,13 +200,9 @@ class TicketResource(LedgerResource):
         values["deadline"] = given or computed
         return []
 
-    def record_import_steps(self, *, created, moved, user, source):
+    def record_import_steps(self, *, moved, user, source):
         now = timezone.now()
         insert_rows(TicketStep, [
-            {"ticket_id": pk, "action": TicketStep.Action.IMPORT, "happened_at": values["received_at"],
-             "note": _import_note(Ticket.State(values["state"]).label, source), "recorded_by": user}
-            for pk, values in created
-        ] + [
             {"ticket_id": ticket.pk, "action": TicketStep.Action.IMPORT, "happened_at": ticket.closed_at or now,
              "note": _import_note(ticket.get_state_display(), source), "recorded_by": user}
             for ticket, _ in moved
@@ -318,14 +314,9 @@ class DisputeResource(LedgerResource):
         values["case_sort"] = case_number_sort_key(values["case_number"])
         return []
 
-    def record_import_steps(self, *, created, moved, user, source):
+    def record_import_steps(self, *, moved, user, source):
         today = timezone.localdate()
         insert_rows(DisputeStep, [
-            {"dispute_id": pk, "state": values["state"],
-             "happened_on": values.get("resolved_on") or values["received_on"],
-             "note": _import_note(Dispute.State(values["state"]).label, source), "recorded_by": user}
-            for pk, values in created
-        ] + [
             {"dispute_id": dispute.pk, "state": dispute.state, "happened_on": dispute.resolved_on or today,
              "note": _import_note(dispute.get_state_display(), source), "recorded_by": user}
             for dispute, _ in moved

@@ -368,6 +368,7 @@ class Ticket(TownshipRecord):
         """Compares only plausible times: an implausible one has its own field error already (clean_fields), and
         comparing it across time zones could overflow."""
         errors = {}
+        now = timezone.now()
         received_at = self.received_at if self.received_at and is_plausible_date(self.received_at) else None
         received = timezone.localtime(received_at).date() if received_at else None
         for name in ("signed_at", "returned_at", "closed_at"):
@@ -377,7 +378,7 @@ class Ticket(TownshipRecord):
             if received_at and moment < received_at:
                 label = self._meta.get_field(name).verbose_name
                 errors[name] = f"{label}不能早于受理时间 {timezone.localtime(received_at):%Y-%m-%d %H:%M}。"
-            elif moment > timezone.now():
+            elif moment > now:
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
         if self.deadline and received and self.deadline < received:
             errors["deadline"] = "办理时限不能早于受理时间。"

@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -225,6 +226,16 @@ def _import_file_name(instance, filename):
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.upload"
 
 
+class PreviewEncoder(DjangoJSONEncoder):
+    """An import preview's rows as JSON: a related record is kept as its primary key (dates and Decimals as text,
+    as DjangoJSONEncoder writes them)."""
+
+    def default(self, o):
+        if isinstance(o, models.Model):
+            return o.pk
+        return super().default(o)
+
+
 class LedgerImport(models.Model):
     """One uploaded ledger file: previewed first, committed on confirmation. The preview's cleaned rows and the
     versions of the records they matched are kept in `preview` (JSON) until then, so what is written is exactly
@@ -249,7 +260,7 @@ class LedgerImport(models.Model):
     errors = models.JSONField("错误", default=list)
     created_ids = models.JSONField("新增记录", default=list)
     updated_ids = models.JSONField("更新记录", default=list)
-    preview = models.JSONField("预览的数据行", null=True, blank=True, editable=False)
+    preview = models.JSONField("预览的数据行", null=True, blank=True, editable=False, encoder=PreviewEncoder)
 
     objects = ScopedManager(township="township")
 

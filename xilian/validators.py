@@ -1,7 +1,7 @@
 import string
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 EARLIEST_RECORD_YEAR = 2000
 
@@ -45,7 +45,9 @@ class PasswordPolicyValidator:
 def plausible_years():
     """(first, last) year a record's date may fall in: from 2000 to the end of next year (a deadline may reach
     into it). Anything else is a typing slip or a probe, and year 1 or 9999 cannot even be stored as UTC."""
-    return EARLIEST_RECORD_YEAR, timezone.localdate().year + 1
+    # The UTC year, not localdate()'s: an import checks a year for every date cell, and the local time zone is a
+    # thread-local lookup; the UTC year differs from Beijing's for eight hours a year, within "next year"'s slack.
+    return EARLIEST_RECORD_YEAR, datetime.now(UTC).year + 1
 
 
 def is_plausible_date(value):

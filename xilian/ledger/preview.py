@@ -13,21 +13,9 @@ from xilian.models import LedgerImport
 STALE_AFTER = timedelta(days=1)
 
 
-def _encode(value):
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, (date, datetime, Decimal)):
-        return value.isoformat() if not isinstance(value, Decimal) else str(value)
-    return value
-
-
 def preview_data(report):
-    return {
-        "rows": [{name: _encode(value) for name, value in values.items()} for values in report.rows],
-        "matched": report.matched,
-    }
+    """What the LedgerImport keeps (its JSONField's PreviewEncoder writes records as keys, dates as text)."""
+    return {"rows": report.rows, "matched": report.matched}
 
 
 def _decoder(model_field):
