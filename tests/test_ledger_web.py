@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from disputes.ledgers import DisputeResource, TicketResource
 from disputes.models import Ticket
+from publicity.ledgers import EventResource
 from tests.test_ledger_import import TICKET_HEADER, csv_bytes, run, ticket_row, xlsx
 from xilian.ledger.reading import MAX_FILE_BYTES
 from xilian.models import AuditLog, LedgerImport
@@ -335,3 +336,9 @@ def test_villages_of_no_single_township_make_an_unnamed_notice(clerk, demo):
     rows = [ticket_row(f"X{i}", village=name) for i, name in enumerate(["青桐村", "天上村", "云中村"])]
     page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
     assert "这个文件看起来是另一个镇的台账：有3行的村（社区）不是西连镇的" in page
+
+
+def test_the_event_export_has_what_the_event_page_shows(clerk, demo):
+    run(EventResource, demo.xilian, (SAMPLES / "普法活动_西连镇_2021.xlsx").read_bytes())
+    sheet = load_workbook(io.BytesIO(clerk.get(url("ledger_export", demo, kind="events")).content)).active
+    assert {"宣传节点", "宣传对象", "参与律师", "法律明白人", "新闻链接"} <= {c.value for c in sheet[1]}
