@@ -5,6 +5,11 @@ from django.db.models.signals import post_save
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = "矛盾纠纷与12345工单"
+    # The 工作台's buttons for this app's records, (label, URL name, Bootstrap icon): see xilian.views.home_actions.
+    home_actions = [
+        ("登记工单", "disputes:ticket_create", "telephone-plus"),
+        ("登记纠纷", "disputes:dispute_create", "people"),
+    ]
 
     def ready(self):
         from xilian.models import County

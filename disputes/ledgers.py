@@ -139,6 +139,7 @@ class TicketResource(LedgerResource):
         "回访满意度": "满意",
         "答复内容": "已协调环卫公司增加清运频次。",
     }
+    suggested_values = {"事项分类": Ticket.Subject.values}
 
     ticket_number = Field(
         attribute="ticket_number", column_name="工单编号", widget=TextWidget(required=True, max_length=40)
@@ -176,6 +177,15 @@ class TicketResource(LedgerResource):
         widget=ChoiceWidget(Satisfaction, default=Satisfaction.NOT_SURVEYED, synonyms=SATISFACTION_SYNONYMS),
     )
     reply = Field(attribute="reply", column_name="答复内容", widget=TextWidget())
+    # Export-only columns (readonly: an import does not read them), so an export holds all the detail page shows.
+    # A ticket field the detail page gains is exported here, in the order the page shows it.
+    signed_at = Field(attribute="signed_at", column_name="签收时间", widget=DateTimeWidget(), readonly=True)
+    extended_deadline = Field(
+        attribute="extended_deadline", column_name="延期后时限", widget=DateTimeWidget(date_only=True), readonly=True
+    )
+    extension_reason = Field(attribute="extension_reason", column_name="延期原因", widget=TextWidget(), readonly=True)
+    returned_at = Field(attribute="returned_at", column_name="退单时间", widget=DateTimeWidget(), readonly=True)
+    return_reason = Field(attribute="return_reason", column_name="退单原因", widget=TextWidget(), readonly=True)
 
     class Meta:
         model = Ticket
@@ -297,6 +307,8 @@ class DisputeResource(LedgerResource):
         widget=ChoiceWidget(Dispute.ResolutionMethod, default="", synonyms=RESOLUTION_SYNONYMS),
     )
     remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget(max_length=200))
+    # Export-only (readonly: an import does not read it): the detail page shows it.
+    follow_up = Field(attribute="follow_up", column_name="回访情况", widget=TextWidget(), readonly=True)
 
     class Meta:
         model = Dispute

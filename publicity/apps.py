@@ -8,6 +8,11 @@ EVENT_FORMS = ["讲座", "街头宣传", "横幅", "电子显示屏", "微信", 
 class PublicityConfig(AppConfig):
     name = "publicity"
     verbose_name = "普法与学法"
+    # The 工作台's buttons for this app's records, (label, URL name, Bootstrap icon): see xilian.views.home_actions.
+    home_actions = [
+        ("登记普法活动", "publicity:event_create", "megaphone"),
+        ("登记学法", "publicity:study_create", "journal-plus"),
+    ]
 
     def ready(self):
         from xilian.models import Township

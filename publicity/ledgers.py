@@ -105,6 +105,12 @@ class EventResource(LedgerResource):
     participants = Field(attribute="participants", column_name="参与人数", widget=IntegerWidget(required=True))
     materials = Field(attribute="materials", column_name="发放资料（份）", widget=IntegerWidget())
     note = Field(attribute="note", column_name="备注", widget=TextWidget(max_length=200))
+    # Export-only columns (readonly: an import does not read them), so an export holds all the detail page shows.
+    key_date = Field(attribute="key_date", column_name="宣传节点", widget=ChoiceWidget(KeyDate), readonly=True)
+    audience = Field(attribute="audience", column_name="宣传对象", widget=TextWidget(), readonly=True)
+    lawyer = Field(column_name="参与律师", readonly=True)
+    legal_helpers = Field(attribute="legal_helpers", column_name="法律明白人", widget=TextWidget(), readonly=True)
+    news_links = Field(column_name="新闻链接", readonly=True)
 
     class Meta:
         model = Event
@@ -121,10 +127,16 @@ class EventResource(LedgerResource):
         values["materials"] = values.get("materials") or 0
         return []
 
+    def dehydrate_lawyer(self, event):
+        return str(event.lawyer) if event.lawyer_id else ""
+
+    def dehydrate_news_links(self, event):
+        return "\n".join(event.news_link_list())
+
     def filter_queryset(self, queryset, params):
         form = EventFilterForm(params, township=self.township, years=_years(queryset))
         queryset = form.filter(queryset) if form.is_valid() else queryset
-        return queryset.select_related("village").prefetch_related("forms")
+        return queryset.select_related("village", "lawyer").prefetch_related("forms")
 
     def totals(self, queryset):
         sums = queryset.aggregate(people=Sum("participants"), materials=Sum("materials"))

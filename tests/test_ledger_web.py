@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from disputes.ledgers import DisputeResource, TicketResource
 from disputes.models import Ticket
+from publicity.ledgers import EventResource
 from tests.test_ledger_import import TICKET_HEADER, csv_bytes, run, ticket_row, xlsx
 from xilian.ledger.reading import MAX_FILE_BYTES
 from xilian.models import AuditLog, LedgerImport
@@ -139,15 +140,86 @@ def test_another_townships_import_is_not_found(client, demo):
     assert client.get(other).status_code == 404
 
 
-def test_the_template_has_headers_drop_downs_and_an_example(clerk, demo):
+def test_the_template_has_headers_drop_downs_and_a_marked_example(clerk, demo):
     response = clerk.get(url("ledger_template", demo))
     sheet = load_workbook(io.BytesIO(response.content)).active
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["工单编号", "受理时间", "来源渠道", "诉求类型"]
-    assert sheet.cell(row=2, column=1).value == "XW202101270001"
+    assert sheet.cell(row=2, column=1).value == "示例：XW202101270001"
+    assert sheet.cell(row=2, column=2).font.italic and sheet.cell(row=2, column=2).fill.fgColor.rgb.endswith("EEEEEE")
     lists = {v.formula1 for v in sheet.data_validations.dataValidation}
     assert '"咨询,求助,投诉,举报,建议"' in lists
-    assert run_template_back(demo, response.content).is_clean
+    back = run_template_back(demo, response.content)
+    assert back.is_clean and (back.total_rows, back.new) == (0, 0)
+
+
+@pytest.mark.parametrize("kind", ["tickets", "disputes", "events", "studies"])
+def test_the_untouched_template_previews_no_rows_and_says_so(clerk, demo, kind):
+    template = clerk.get(url("ledger_template", demo, kind=kind)).content
+    preview = upload(clerk, demo, template, kind=kind)
+    assert preview.context["row"].counts == {"total_rows": 0, "new": 0, "updated": 0, "unchanged": 0, "errors": 0}
+    page = preview.content.decode()
+    assert "文件中没有数据行" in page and "确认导入" not in page
+
+
+def test_a_row_starting_with_the_example_mark_is_skipped_like_a_totals_row(demo):
+    rows = [TICKET_HEADER, ticket_row("示例：XW0"), ticket_row("XW1"), ["合计"]]
+    report = run(TicketResource, demo.xilian, csv_bytes(rows), commit=False)
+    assert (report.total_rows, report.new) == (1, 1)
+
+
+def test_the_template_offers_the_townships_villages_and_the_usual_subjects(clerk, demo):
+    workbook = load_workbook(io.BytesIO(clerk.get(url("ledger_template", demo)).content))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    by_column = {str(v.sqref).split(":")[0][:-1]: v for v in sheet.data_validations.dataValidation}
+    village = by_column[sheet.cell(row=1, column=headers.index("所属村（社区）") + 1).column_letter]
+    listed = workbook[village.formula1.split("!")[0].strip("'")]
+    assert listed.sheet_state == "hidden"
+    with scope(township=demo.xilian):
+        names = [v.name for v in demo.xilian.villages.all()]
+    assert [row[0].value for row in listed.iter_rows()] == names
+    subject = by_column[sheet.cell(row=1, column=headers.index("事项分类") + 1).column_letter]
+    assert subject.formula1 == '"' + ",".join(Ticket.Subject.values) + '"'
+    assert subject.errorStyle == "information"  # a platform's own category is accepted after a notice
+
+
+def test_the_xlsx_export_writes_dates_as_date_cells_and_the_csv_as_text(clerk, demo):
+    run(TicketResource, demo.xilian, csv_bytes([TICKET_HEADER, ticket_row("XW1")]))
+    sheet = load_workbook(io.BytesIO(clerk.get(url("ledger_export", demo), {"format": "xlsx"}).content)).active
+    headers = [c.value for c in sheet[1]]
+    received = sheet.cell(row=2, column=headers.index("受理时间") + 1)
+    deadline = sheet.cell(row=2, column=headers.index("办理时限") + 1)
+    assert received.is_date and received.number_format == "yyyy-mm-dd hh:mm"
+    assert received.value == datetime(2021, 1, 27, 14, 54)
+    assert deadline.is_date and deadline.number_format == "yyyy-mm-dd"
+    table = list(csv.reader(io.StringIO(clerk.get(url("ledger_export", demo), {"format": "csv"}).content.decode(
+        "utf-8-sig"))))
+    assert table[1][table[0].index("受理时间")] == "2021-01-27 14:54"
+
+
+def test_the_export_holds_what_the_detail_page_shows_and_the_import_ignores_it(clerk, demo):
+    run(TicketResource, demo.xilian, csv_bytes([TICKET_HEADER, ticket_row("XW1", closed="", state="办理中")]))
+    with scope(township=demo.xilian):
+        Ticket.objects.filter(ticket_number="XW1").update(
+            signed_at=timezone.make_aware(datetime(2021, 1, 28, 9, 0)), extended_deadline=date(2021, 3, 1),
+            extension_reason="需现场核实",
+        )
+    content = clerk.get(url("ledger_export", demo), {"format": "csv"}).content
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    row = dict(zip(table[0], table[1], strict=True))
+    assert (row["签收时间"], row["延期后时限"], row["延期原因"]) == ("2021-01-28 09:00", "2021-03-01", "需现场核实")
+    assert {"退单时间", "退单原因"} <= set(table[0])
+    edited = [table[0], [*table[1][: table[0].index("签收时间")], "2021-02-01 09:00", "", "改过的原因", "", ""]]
+    back = run(TicketResource, demo.xilian, csv_bytes(edited))
+    assert (back.new, back.updated, back.unchanged) == (0, 0, 1)
+    assert "签收时间" not in [c.column_name for c in TicketResource(demo.xilian).columns()]
+
+
+def test_the_dispute_export_has_the_follow_up(clerk, demo):
+    run(DisputeResource, demo.xilian, (SAMPLES / "矛盾纠纷台账_西连镇_2021.xlsx").read_bytes())
+    sheet = load_workbook(io.BytesIO(clerk.get(url("ledger_export", demo, kind="disputes")).content)).active
+    assert "回访情况" in [c.value for c in sheet[1]]
 
 
 def run_template_back(demo, content):
@@ -265,3 +337,9 @@ def test_villages_of_no_single_township_make_an_unnamed_notice(clerk, demo):
     rows = [ticket_row(f"X{i}", village=name) for i, name in enumerate(["青桐村", "天上村", "云中村"])]
     page = upload(clerk, demo, xlsx([TICKET_HEADER, *rows])).content.decode()
     assert "这个文件看起来是另一个镇的台账：有3行的村（社区）不是西连镇的" in page
+
+
+def test_the_event_export_has_what_the_event_page_shows(clerk, demo):
+    run(EventResource, demo.xilian, (SAMPLES / "普法活动_西连镇_2021.xlsx").read_bytes())
+    sheet = load_workbook(io.BytesIO(clerk.get(url("ledger_export", demo, kind="events")).content)).active
+    assert {"宣传节点", "宣传对象", "参与律师", "法律明白人", "新闻链接"} <= {c.value for c in sheet[1]}

@@ -45,6 +45,7 @@ def navigation(request):
     township = getattr(request, "township", None)
     return {
         "current_township": township,
+        "township_member": township is not None and user.belongs_to(township),
         "township_navigation": _township_items(request) if township else [],
         "global_navigation": _global_items(request),
         "switchable_townships": list(user.visible_townships()) if user.can(Perm.VIEW_COUNTY) else [],

@@ -128,7 +128,8 @@ def record_void(*, township, user, instance, reason, loaded_version, request=Non
 
 
 def void_view(request, record, *, done_url, cancel_url):
-    """The confirm-and-reason page of a void, shared by every record type (the caller checks EDIT_RECORDS)."""
+    """The confirm-and-reason page of a void, shared by every record type (the caller checks EDIT_RECORDS).
+    `done_url` is the record's list, the breadcrumb's module level, named by the model's verbose name."""
     form = VoidForm(request.POST or None, record=record)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,4 +142,7 @@ def void_view(request, record, *, done_url, cancel_url):
         else:
             messages.success(request, f"已作废：{record}")
             return redirect(done_url)
-    return render(request, "xilian/void_confirm.html", {"form": form, "record": record, "cancel_url": cancel_url})
+    return render(request, "xilian/void_confirm.html", {
+        "form": form, "record": record, "cancel_url": cancel_url,
+        "list_url": done_url, "list_label": type(record)._meta.verbose_name,
+    })

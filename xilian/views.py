@@ -1,8 +1,10 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from xilian.forms import AuditLogFilterForm, LoginForm
 from xilian.models import AuditLog
@@ -31,7 +33,21 @@ def home(request):
 
 @permission_required(Perm.VIEW_RECORDS)
 def township_home(request, township):
-    return render(request, "xilian/township_home.html", {"township": township})
+    return render(request, "xilian/township_home.html", {
+        "township": township, "actions": home_actions(township, request.user),
+    })
+
+
+def home_actions(township, user):
+    """The 登记 buttons of the 工作台, for users who enter records: each app lists its own as `home_actions` on its
+    AppConfig, so the core names no app's pages."""
+    if not user.can(Perm.EDIT_RECORDS):
+        return []
+    return [
+        {"label": label, "url": reverse(name, kwargs={"township": township.code}), "icon": icon}
+        for config in apps.get_app_configs()
+        for label, name, icon in getattr(config, "home_actions", ())
+    ]
 
 
 @permission_required(Perm.VIEW_COUNTY)

@@ -1,4 +1,4 @@
-from django import forms, template
+from django import template
 from django.utils import timezone
 
 from disputes import selectors
@@ -8,16 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def is_wide(bound_field):
-    return isinstance(bound_field.field.widget, forms.Textarea)
-
-
-@register.filter
-def marked_invalid(bound_field):
-    """The widget with Bootstrap's is-invalid class and a pointer to its error message."""
-    css = bound_field.field.widget.attrs.get("class", "")
-    described_by = f"{bound_field.auto_id}-error"
-    return bound_field.as_widget(attrs={"class": f"{css} is-invalid", "aria-describedby": described_by})
+def overdue_label(ticket, today):
+    """"逾期" for an open ticket past its deadline on `today`, else ""."""
+    return "逾期" if ticket.is_overdue(today) else ""
 
 
 @register.simple_tag

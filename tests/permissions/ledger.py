@@ -5,6 +5,7 @@ from xilian.models import LedgerImport
 from xilian.roles import Role
 
 STAFF = frozenset({Role.STAFF})
+TOWNSHIP_PEOPLE = frozenset({Role.STAFF, Role.LEADER})
 KIND = "tickets"  # the ledger views are one set of views for every kind; one kind proves their permissions
 
 
@@ -27,4 +28,5 @@ PAGES = [
     Page("ledger_import_confirm", STAFF, kwargs=_previewed_import, method="post", ok_status=302),
     Page("ledger_template", STAFF, kwargs=_kind),
     Page("ledger_export", READERS, kwargs=_kind),
+    Page("ledger_voided", TOWNSHIP_PEOPLE, kwargs=_kind),
 ]

@@ -21,6 +21,7 @@ from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
 from xilian.records import state_reachable
 
 TOTAL_ROW_LABELS = ("合计", "总计", "小计")
+EXAMPLE_ROW_MARK = "示例"  # the import template's example row starts with "示例：", and never imports
 ROW_NUMBER = "_row"  # where a cleaned row keeps its row number in the file
 # Fields an import never sets: they are the portal's own bookkeeping, not the record's rules.
 RECORD_BOOKKEEPING = ["township", "created_by", "voided_by", "voided_at", "void_reason", "version"]
@@ -89,9 +90,17 @@ def _is_blank(cells):
     return all(_is_empty(c) for c in cells)
 
 
-def _is_total_row(cells):
+def _first_text(cells):
     first = next((c for c in cells if not _is_empty(c)), "")
-    return type(first) is str and plain_text(first).replace(" ", "").startswith(TOTAL_ROW_LABELS)
+    return plain_text(first).replace(" ", "") if type(first) is str else ""
+
+
+def _is_total_row(cells):
+    return _first_text(cells).startswith(TOTAL_ROW_LABELS)
+
+
+def _is_example_row(cells):
+    return _first_text(cells).startswith(EXAMPLE_ROW_MARK)
 
 
 class LedgerResource(resources.Resource):
@@ -104,6 +113,7 @@ class LedgerResource(resources.Resource):
     key = ()
     header_aliases = {}
     example_row = {}
+    suggested_values = {}  # {column_name: [values]}: the import template's drop-down, other text still accepted
     private_columns = ()  # exported only to the township's own people
     new_record_defaults = {}  # {attribute: value} for a new record whose cell is empty; a matched record keeps its own
 
@@ -163,7 +173,8 @@ class LedgerResource(resources.Resource):
         return frozenset(f.name for f in cls.model()._meta.many_to_many)
 
     def columns(self):
-        return [f for f in self.get_import_fields() if f.attribute]
+        """The columns an import reads: a readonly Field is an export-only column."""
+        return [f for f in self.get_import_fields() if f.attribute and not f.readonly]
 
     def required_columns(self):
         return [f.column_name for f in self.columns() if getattr(f.widget, "required", False)]
@@ -204,7 +215,7 @@ class LedgerResource(resources.Resource):
         seen_keys, rows = {}, []
         for index in range(header_index + 1, len(sheet.rows)):
             cells = sheet.rows[index]
-            if _is_blank(cells) or _is_total_row(cells):
+            if _is_blank(cells) or _is_total_row(cells) or _is_example_row(cells):
                 continue
             if len(cells) < width:
                 cells = [*cells, *[None] * (width - len(cells))]

@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from xilian.ledger.preview import discard_stale_previews, preview_data, rows_fro
 from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused
 from xilian.ledger.registry import resource_class
 from xilian.ledger.services import file_digest, ledger_import
+from xilian.listing import paginate
 from xilian.models import LedgerImport
 from xilian.records import STALE_MESSAGE
 from xilian.roles import Perm
@@ -196,3 +198,18 @@ def export(request, township, kind):
     content = export_ledger(resource, queryset, file_format)
     filename = f"{township.name}{resource.title}_{timezone.localdate():%Y%m%d}.{file_format}"
     return _attachment(content, filename, CONTENT_TYPES[file_format])
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def voided_list(request, township, kind):
+    """The township's voided records of a ledger, read-only, with who voided each and why: for the township's own
+    people, who voided them (the county office reads the township's records, not its corrections)."""
+    if not request.user.belongs_to(township):
+        raise PermissionDenied("作废的记录只有本镇的工作人员和领导可以查看。")
+    resource = resource_class(kind)(township)
+    voided = resource.model().objects.filter(township=township, voided_at__isnull=False)
+    page, query = paginate(request, voided.select_related("voided_by").order_by("-voided_at", "-pk"))
+    records = [(record, resource.detail_url(record)) for record in page]
+    return render(request, "xilian/voided_list.html", {
+        "resource": resource, "kind": kind, "page": page, "query": query, "records": records,
+    })

@@ -146,9 +146,12 @@ class DateTimeWidget(Widget):
             moment = parse_datetime(value)
         return moment.date() if self.date_only else moment.replace(tzinfo=self.zone)
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value, obj=None, typed=False, **kwargs):
+        """Text; with `typed`, a date or a naive local datetime for a spreadsheet's date cell."""
         if value is None:
             return ""
+        if typed:
+            return value.astimezone(self.zone).replace(tzinfo=None) if isinstance(value, datetime) else value
         if isinstance(value, datetime):
             local = value.astimezone(self.zone)
             return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")

@@ -1,4 +1,4 @@
-from django import template
+from django import forms, template
 from django.utils.html import format_html
 
 register = template.Library()
@@ -23,3 +23,17 @@ def sort_link(context, column, label):
     arrow = " ▲" if current == column else " ▼" if current == f"-{column}" else ""
     link = '<a class="text-reset text-decoration-none" href="?{}">{}{}</a>'
     return format_html(link, query.urlencode(), label, arrow)
+
+
+@register.filter
+def field_columns(bound_field):
+    """The grid columns of a field in an automatically laid-out form: a text area takes the whole row."""
+    return "col-12" if isinstance(bound_field.field.widget, forms.Textarea) else "col-12 col-md-6 col-xl-4"
+
+
+@register.filter
+def marked_invalid(bound_field):
+    """The widget with Bootstrap's is-invalid class and a pointer to its error message."""
+    css = bound_field.field.widget.attrs.get("class", "")
+    described_by = f"{bound_field.auto_id}-error"
+    return bound_field.as_widget(attrs={"class": f"{css} is-invalid", "aria-describedby": described_by})
