@@ -67,6 +67,7 @@ def test_a_bad_file_shows_every_row_and_offers_no_confirm(clerk, demo):
     assert "有 6 处需要修改，整个文件都不会导入" in page
     assert "第8行「诉求类型」：催办 不是可选的值" in page and "确认导入" not in page
     row = preview.context["row"]
+    assert (row.counts["new"], row.counts["updated"]) == (0, 0)  # nothing "将新增" in a file that will not import
     refused = clerk.post(url("ledger_import_confirm", demo, pk=row.pk), follow=True)
     assert "还有需要修改的行" in refused.content.decode()
     with scope(township=demo.xilian):

@@ -434,13 +434,12 @@ class LedgerResource(resources.Resource):
         else:
             report.total_rows = len(rows)
         report.rows = rows
-        if dry_run:
-            self._count(self._plan(rows, report), report)
-            return report
         with transaction.atomic():
-            plan = self._plan(rows, report, lock=True, expected=expected)
+            plan = self._plan(rows, report, lock=not dry_run, expected=expected)
+            if report.errors:
+                return report  # nothing will be written: no "将新增" for the good rows of a refused file
             self._count(plan, report)
-            if not report.errors:
+            if not dry_run:
                 self._write(report, plan, user, audit, source)
         return report
 
