@@ -5,6 +5,7 @@ from django.utils import timezone
 from disputes.models import (
     Dispute,
     DisputeCategory,
+    HandlingNote,
     RequestType,
     Satisfaction,
     Ticket,
@@ -351,3 +352,19 @@ class TicketFilterForm(ListFilterForm):
         super().__init__(data, township=township, years=years)
         used = Ticket.objects.filter(township=township).values_list("subject", flat=True).distinct()
         self.fields["subject"].choices = [("", "全部事项分类")] + _subject_choices(used)
+
+
+class HandlingNoteForm(forms.ModelForm):
+    """办理记录 of a ticket or a dispute: when, how, what was done."""
+
+    class Meta:
+        model = HandlingNote
+        fields = ["happened_at", "kind", "text"]
+        widgets = {"happened_at": DATETIME_INPUT, "text": forms.Textarea}
+        help_texts = {"text": "例如：电话联系诉求人，约定明日现场查看；或：召开协调会，双方同意按原走向修复排水沟。"}
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        setattr(self.instance, "ticket" if isinstance(record, Ticket) else "dispute", record)
+        self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        _style(self)

@@ -437,3 +437,56 @@ def ticket_deadline(received_at, request_type, *, sla, calendar):
     a loaded WorkCalendar)."""
     return calendar.add_working_days(calendar.local_day(received_at), sla[request_type])
 
+
+
+class HandlingNote(models.Model):
+    """办理记录: what was done between the formal steps of a ticket or a dispute (a call, a site visit, a 协调会),
+    dated and signed. It belongs to exactly one ticket or one dispute."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "电话联系"
+        SITE_VISIT = "site_visit", "现场核查"
+        MEETING = "meeting", "协调会"
+        HOME_VISIT = "home_visit", "走访"
+        OTHER = "other", "其他"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="notes",
+                               verbose_name="工单")
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, null=True, blank=True, related_name="notes",
+                                verbose_name="纠纷")
+    happened_at = models.DateTimeField("时间", validators=[validate_plausible_date])
+    kind = models.CharField("方式", max_length=20, choices=Kind.choices, default=Kind.PHONE)
+    text = models.CharField("办理情况", max_length=500)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理记录"
+        ordering = ["happened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False, dispute__isnull=True)
+                | models.Q(ticket__isnull=True, dispute__isnull=False),
+                name="handling_note_of_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.happened_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    @property
+    def record(self):
+        return self.ticket or self.dispute
+
+    def clean(self):
+        record = self.record
+        if record is None or not self.happened_at:
+            return
+        started = record.received_at if self.ticket_id else None
+        if started is not None and self.happened_at < started:
+            raise ValidationError({"happened_at": f"办理记录的时间不能早于受理时间 "
+                                                  f"{timezone.localtime(started):%Y-%m-%d %H:%M}。"})
+        if self.dispute_id and timezone.localtime(self.happened_at).date() < record.received_on:
+            raise ValidationError({"happened_at": f"办理记录的时间不能早于受理日期 {record.received_on:%Y-%m-%d}。"})
+        if self.happened_at > timezone.now():
+            raise ValidationError({"happened_at": "办理记录的时间不能晚于现在。"})

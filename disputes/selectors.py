@@ -11,11 +11,15 @@ Definitions (DOMAIN.md §3–4):
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from disputes.models import Dispute, Satisfaction, Ticket
+from xilian.models import AuditLog
 
 
 def _ratio(part, whole):
@@ -183,3 +187,73 @@ def ticket_filtered(*, township, filters, today, calendar, with_callers):
     elif deadline == "late":
         tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("due_on"))
     return tickets
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a record's 办理过程: a step, a 办理记录, an edit, or its import."""
+
+    when: datetime
+    title: str
+    note: str
+    who: str
+    kind: str  # "step", "note", "edit", "import"
+    date_only: bool = False
+
+
+def _who(user):
+    return str(user) if user is not None else "导入"
+
+
+def _edits(record, edit_fields):
+    """Audit rows of `record` that are edits through its 修改 form or an import (never a value: field names only)."""
+    rows = AuditLog.objects.filter(
+        object_id=str(record.pk), content_type=ContentType.objects.get_for_model(record),
+        action__in=[AuditLog.Action.CREATE, AuditLog.Action.UPDATE],
+    ).select_related("actor")
+    labels = {f.name: str(f.verbose_name) for f in type(record)._meta.concrete_fields}
+    for row in rows:
+        imported = "导入批次" in row.detail
+        if row.action == AuditLog.Action.CREATE:
+            if imported:
+                yield TimelineEntry(row.created_at, "导入", "由台账导入登记", row.username or "导入", "import")
+            continue
+        changed = [labels[name] for name in row.changes if name in edit_fields or imported and name in labels]
+        if changed:
+            yield TimelineEntry(row.created_at, "导入更新" if imported else "修改", "、".join(changed),
+                                row.username, "import" if imported else "edit")
+
+
+def ticket_timeline(ticket, *, edit_fields):
+    """Steps, 办理记录 and edits of a ticket, in the order they happened."""
+    entries = [
+        TimelineEntry(s.happened_at, s.get_action_display(), s.note, _who(s.recorded_by), "step")
+        for s in ticket.steps.select_related("recorded_by")
+    ]
+    entries += [_note_entry(n) for n in ticket.notes.select_related("recorded_by")]
+    entries += _edits(ticket, edit_fields)
+    return sorted(entries, key=lambda e: e.when)
+
+
+def dispute_timeline(dispute, *, edit_fields):
+    """Steps (dated by day), 办理记录 and edits of a dispute, in the order they happened."""
+    entries = [
+        TimelineEntry(_day_moment(s.happened_on, s.recorded_at), s.get_state_display(), s.note,
+                      _who(s.recorded_by), "step", date_only=True)
+        for s in dispute.steps.select_related("recorded_by")
+    ]
+    entries += [_note_entry(n) for n in dispute.notes.select_related("recorded_by")]
+    entries += _edits(dispute, edit_fields)
+    return sorted(entries, key=lambda e: e.when)
+
+
+def _note_entry(note):
+    return TimelineEntry(note.happened_at, f"办理记录 · {note.get_kind_display()}", note.text, str(note.recorded_by),
+                         "note")
+
+
+def _day_moment(day, recorded_at):
+    """A step known by its day sorts at the time it was recorded when that was the same day, else at the day's start."""
+    recorded = timezone.localtime(recorded_at)
+    moment = recorded.time() if recorded.date() == day else time()
+    return timezone.make_aware(datetime.combine(day, moment))

@@ -5,6 +5,8 @@ command or a background job calls them as a page does; `request`, when there is 
 from django.db import transaction
 
 from disputes.models import Dispute, DisputeStep, TicketStep
+from xilian.audit import audit_write
+from xilian.models import AuditLog
 from xilian.records import record_save
 
 
@@ -53,3 +55,17 @@ def ticket_act(*, township, user, form, request=None):
         ticket=ticket, action=form.action, happened_at=form.step_time(), note=form.step_note(), recorded_by=user,
     )
     return ticket
+
+
+@transaction.atomic
+def note_add(*, township, user, record, form, request=None):
+    """Add a 办理记录 to a ticket or a dispute of `township`. The audit row names its kind, not its text (which may
+    hold names)."""
+    note = form.save(commit=False)
+    note.recorded_by = user
+    note.save()
+    audit_write(
+        action=AuditLog.Action.UPDATE, request=request, actor=user, township=township, instance=record,
+        detail={"办理记录": note.get_kind_display()},
+    )
+    return note

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path("cases/<int:pk>/state/", views.dispute_state, name="dispute_state"),
     path("cases/<int:pk>/void/", views.dispute_void, name="dispute_void"),
+    path("cases/<int:pk>/notes/new/", views.dispute_note, name="dispute_note"),
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/overdue/", views.ticket_overdue, name="ticket_overdue"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
@@ -19,4 +20,5 @@ urlpatterns = [
     re_path(rf"^tickets/(?P<pk>\d+)/(?P<action>{'|'.join(TICKET_ACTION_FORMS)})/$", views.ticket_action,
             name="ticket_action"),
     path("tickets/<int:pk>/void/", views.ticket_void, name="ticket_void"),
+    path("tickets/<int:pk>/notes/new/", views.ticket_note, name="ticket_note"),
 ]

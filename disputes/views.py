@@ -10,6 +10,7 @@ from disputes.forms import (
     DisputeFilterForm,
     DisputeForm,
     DisputeStateForm,
+    HandlingNoteForm,
     TicketFilterForm,
     TicketForm,
 )
@@ -77,7 +78,8 @@ def dispute_detail(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.select_related("category", "village", "voided_by"), pk=pk)
     return render(request, "disputes/dispute_detail.html", {
         "township": township, "dispute": dispute, "next_states": Dispute.NEXT_STATES[dispute.state],
-        "steps": dispute.steps.select_related("recorded_by"), "can_edit": request.user.can(Perm.EDIT_RECORDS),
+        "steps": selectors.dispute_timeline(dispute, edit_fields=DisputeForm.Meta.fields),
+        "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
@@ -190,7 +192,8 @@ def ticket_edit(request, township, pk):
 def ticket_detail(request, township, pk):
     ticket = get_object_or_404(Ticket.objects.select_related("village", "voided_by"), pk=pk)
     return render(request, "disputes/ticket_detail.html", {
-        "township": township, "ticket": ticket, "steps": ticket.steps.select_related("recorded_by"),
+        "township": township, "ticket": ticket,
+        "steps": selectors.ticket_timeline(ticket, edit_fields=TicketForm.Meta.fields),
         "overdue": ticket.is_overdue(), "show_callers": _can_see_callers(request.user, township),
         "can_edit": request.user.can(Perm.EDIT_RECORDS),
         "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items()
@@ -228,3 +231,29 @@ def ticket_void(request, township, pk):
     ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
     return void_view(request, ticket, done_url=_reverse("disputes:ticket_list", township),
                      cancel_url=ticket_url(township, ticket))
+
+
+def _note_page(request, township, record, *, detail_url, list_url, list_label):
+    form = HandlingNoteForm(request.POST or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        services.note_add(township=township, user=request.user, record=record, form=form, request=request)
+        messages.success(request, f"{record}：已添加办理记录")
+        return redirect(detail_url)
+    return render(request, "disputes/record_action.html", {
+        "township": township, "record": record, "form": form, "title": "添加办理记录", "cancel_url": detail_url,
+        "state_label": record.get_state_display(), "list_url": list_url, "list_label": list_label,
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_note(request, township, pk):
+    ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
+    return _note_page(request, township, ticket, detail_url=ticket_url(township, ticket),
+                      list_url="disputes:ticket_list", list_label="12345工单")
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_note(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
+    return _note_page(request, township, dispute, detail_url=dispute_url(township, dispute),
+                      list_url="disputes:dispute_list", list_label="矛盾纠纷")

@@ -209,6 +209,8 @@ class AuditLog(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-created_at", "-id"]
+        # A record's own history (the timeline on its page) is read by its id.
+        indexes = [models.Index(fields=["object_id", "content_type"], name="auditlog_object")]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"

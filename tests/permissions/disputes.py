@@ -53,6 +53,7 @@ PAGES = [
     Page("disputes:dispute_edit", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_state", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_void", STAFF_ONLY, kwargs=_dispute),
+    Page("disputes:dispute_note", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:ticket_list", READERS),
     Page("disputes:ticket_overdue", READERS),
     Page("disputes:ticket_create", STAFF_ONLY),
@@ -60,4 +61,5 @@ PAGES = [
     Page("disputes:ticket_edit", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_action", STAFF_ONLY, kwargs=_ticket_action),
     Page("disputes:ticket_void", STAFF_ONLY, kwargs=_ticket),
+    Page("disputes:ticket_note", STAFF_ONLY, kwargs=_ticket),
 ]
