@@ -12,10 +12,10 @@ Definitions (DOMAIN.md §3–4):
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce
 
-from disputes.models import Dispute, Satisfaction, Ticket
+from disputes.models import MAX_CASE_SERIAL, Dispute, Satisfaction, Ticket
 
 
 def _ratio(part, whole):
@@ -125,6 +125,21 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
+def township_short_name(township):
+    """西连镇 → 西连: the name case numbers carry."""
+    return township.name.removesuffix("镇").removesuffix("街道")
+
+
+def dispute_next_case_number(*, township, year):
+    """（year）西连调字第N号 with N one above the highest serial of the township's disputes of that year (voided
+    ones included: their numbers stay taken)."""
+    first, last = year * (MAX_CASE_SERIAL + 1), (year + 1) * (MAX_CASE_SERIAL + 1) - 1
+    highest = Dispute.objects.filter(township=township, case_sort__gte=first, case_sort__lte=last).aggregate(
+        highest=Max("case_sort"))["highest"]
+    serial = min((highest - first if highest is not None else 0) + 1, MAX_CASE_SERIAL)
+    return f"（{year}）{township_short_name(township)}调字第{serial}号"
+
+
 def dispute_years(*, township):
     return sorted({d.year for d in dispute_queryset(township=township).dates("received_on", "year")}, reverse=True)
 
@@ -148,11 +163,12 @@ def _filter_common(records, filters, *, date_field, search_fields):
     return records
 
 
-def dispute_filtered(*, township, filters):
-    """The disputes a list (or its export) shows for the cleaned values of a DisputeFilterForm."""
+def dispute_filtered(*, township, filters, with_names):
+    """The disputes a list (or its export) shows for the cleaned values of a DisputeFilterForm. `with_names`: whether
+    the search may match the parties' names (only for the township's own people)."""
+    search_fields = ["case_number", "summary", "mediator", "mediation_body"] + (["parties"] if with_names else [])
     disputes = _filter_common(
-        dispute_queryset(township=township), filters, date_field="received_on",
-        search_fields=["case_number", "parties", "summary", "mediator", "mediation_body"],
+        dispute_queryset(township=township), filters, date_field="received_on", search_fields=search_fields,
     )
     state = filters.get("state")
     if state == "open":
