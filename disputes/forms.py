@@ -96,7 +96,8 @@ class DisputeForm(TownshipRecordForm):
         year = timezone.localdate().year
         self.fields["case_number"].help_text = f"一案一码，例如（{year}）{township_short_name(township)}调字第1号。"
         if self.instance._state.adding:
-            self.initial.setdefault("case_number", dispute_next_case_number(township=township, year=year))
+            if not self.is_bound:
+                self.initial.setdefault("case_number", dispute_next_case_number(township=township, year=year))
         else:
             self.fields["received_on"].disabled = True
             self.fields["received_on"].help_text = "受理日期有误时，请在纠纷页面用“更正日期”更正（留有更正记录）。"

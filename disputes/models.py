@@ -290,8 +290,12 @@ def dispute_course(dispute):
 
 
 def dispute_step_problems(dispute, on_date, *, label="办理日期"):
-    """Why a new step (or 化解日期) dated `on_date` cannot follow the dispute's course: [] when it can."""
-    last = dispute_course(dispute)[-1]
+    """Why a new step (or 化解日期) dated `on_date` cannot follow the dispute's course: [] when it can. The floor
+    is the latest date of the course, 化解日期 included even when it is later than its step's 办理日期."""
+    points = dispute_course(dispute)
+    if dispute.resolved_on:
+        points.append(DatedStep(Dispute.State.RESOLVED.label, dispute.resolved_on, carries="resolved_on"))
+    last = max(reversed(points), key=lambda point: point.happened_on)
     if on_date < last.happened_on:
         return [_out_of_order(label, on_date, "早于上一步骤", last)]
     if on_date > timezone.localdate():

@@ -37,14 +37,15 @@ def dispute_change_state(*, township, user, form, request=None):
 def dispute_correct_date(*, township, user, form, request=None):
     """Correct one date of a dispute's course (form: DisputeDateCorrectionForm): the step and the date the dispute
     carries move together, and a 更正 step records who, when, old → new and why."""
-    dispute = record_save(township=township, user=user, form=form, request=request)
+    note = form.correction_note()
+    dispute = record_save(township=township, user=user, form=form, request=request, detail={"更正日期": note})
     step = form.corrected.step
     if step is not None:
         step.happened_on = form.cleaned_data["new_date"]
         step.save(update_fields=["happened_on"])
     DisputeStep.objects.create(
         dispute=dispute, kind=DisputeStep.Kind.CORRECTION, state=dispute.state, happened_on=timezone.localdate(),
-        note=form.correction_note(), recorded_by=user,
+        note=note, recorded_by=user,
     )
     return dispute
 

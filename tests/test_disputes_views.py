@@ -393,9 +393,10 @@ def test_a_step_date_is_corrected_with_who_when_old_new_and_why(staff_client, de
     assert step.happened_on == date(2021, 5, 4)
     with scopes_disabled():
         correction = dispute.steps.get(kind="correction")
-        assert AuditLog.objects.filter(object_id=str(dispute.pk), action=AuditLog.Action.UPDATE).exists()
-    assert (correction.note, correction.state, correction.recorded_by.username) == (
-        "更正：调解中 2021-05-06 → 2021-05-04：登记时误填", "mediating", "xilian_staff")
+        audit = AuditLog.objects.filter(object_id=str(dispute.pk)).latest("pk")
+    note = "更正：调解中 2021-05-06 → 2021-05-04：登记时误填"
+    assert (audit.username, audit.detail) == ("xilian_staff", {"更正日期": note})
+    assert (correction.note, correction.state, correction.recorded_by.username) == (note, "mediating", "xilian_staff")
     assert "更正：调解中 2021-05-06 → 2021-05-04：登记时误填" in staff_client.get(
         _url(demo, "dispute_detail", pk=dispute.pk)).content.decode()
 
@@ -441,3 +442,12 @@ def test_the_create_form_suggests_the_next_case_number_of_this_year(staff_client
     form = staff_client.get(_url(demo, "dispute_create")).context["form"]
     assert form["case_number"].value() == f"（{year}）西连调字第13号"
     assert form.fields["case_number"].help_text == f"一案一码，例如（{year}）西连调字第1号。"
+
+
+def test_a_follow_up_may_not_precede_the_resolution_date(staff_client, demo):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 5, 1))
+    _move(staff_client, demo, dispute, state="resolved", step_date="2021-05-10", resolved_on="2021-05-12",
+          resolution_method="people")
+    response = _move(staff_client, demo, dispute, state="closed", step_date="2021-05-11", follow_up="电话回访")
+    assert response.context["form"].errors["step_date"] == [
+        "办理日期（2021-05-11）不能早于上一步骤“已化解”的日期（2021-05-12）。"]
