@@ -124,6 +124,7 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
         if index in still_open:
             state = rng.choice([Dispute.State.MEDIATING] * 5 + [Dispute.State.TRANSFERRED])
             if state == Dispute.State.TRANSFERRED:
+                fields["transferred_to"] = f"{township.name}司法所"
                 steps.append((state, mediating_on + timedelta(days=7), "移送镇司法所继续调处"))
         else:
             resolved_on = min(mediating_on + timedelta(days=rng.randint(3, 35)), date(year, 12, 28))

@@ -10,9 +10,13 @@ from disputes.models import (
     Satisfaction,
     Ticket,
     TicketStep,
+    dispute_correction_problems,
+    dispute_course,
+    dispute_step_problems,
     sla_table,
     ticket_deadline,
 )
+from disputes.selectors import dispute_next_case_number, township_short_name
 from disputes.workdays import WorkCalendar
 from xilian.forms import style_filter_fields
 from xilian.models import Village
@@ -90,6 +94,14 @@ class DisputeForm(TownshipRecordForm):
         self.fields["category"].queryset = categories.filter(is_active=True) | categories.filter(pk=current)
         self.fields["category"].empty_label = "请选择"
         self.fields["people_involved"].error_messages["min_value"] = "涉及人数至少为1。"
+        year = timezone.localdate().year
+        self.fields["case_number"].help_text = f"一案一码，例如（{year}）{township_short_name(township)}调字第1号。"
+        if self.instance._state.adding:
+            if not self.is_bound:
+                self.initial.setdefault("case_number", dispute_next_case_number(township=township, year=year))
+        else:
+            self.fields["received_on"].disabled = True
+            self.fields["received_on"].help_text = "受理日期有误时，请在纠纷页面用“更正日期”更正（留有更正记录）。"
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -99,14 +111,21 @@ class DisputeForm(TownshipRecordForm):
 
 
 class DisputeStateForm(VersionedModelForm):
-    """Move a dispute to one of the states its current state allows, dated, with a note."""
+    """Move a dispute to one of the states its current state allows, dated, with a note. The fields a transition
+    needs (TRANSITION_FIELDS) count only for that transition: those of the others are ignored."""
+
+    TRANSITION_FIELDS = {
+        Dispute.State.TRANSFERRED: ("transferred_to",),
+        Dispute.State.RESOLVED: ("resolved_on", "resolution_method"),
+        Dispute.State.CLOSED: ("follow_up",),
+    }
 
     step_date = forms.DateField(label="办理日期", widget=DATE_INPUT)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     class Meta:
         model = Dispute
-        fields = ["state", "resolved_on", "resolution_method", "follow_up"]
+        fields = ["state", "transferred_to", "resolved_on", "resolution_method", "follow_up"]
         widgets = {"resolved_on": DATE_INPUT}
         labels = {"state": "变更为"}
 
@@ -117,16 +136,92 @@ class DisputeStateForm(VersionedModelForm):
         self.fields["state"].choices = [(s.value, s.label) for s in allowed]
         self.fields["state"].initial = allowed[0] if allowed else None
         self.fields["step_date"].initial = timezone.localdate()
-        self.fields["resolution_method"].choices = [("", "（未化解时不填）")] + Dispute.ResolutionMethod.choices
+        self.fields["resolution_method"].choices = [("", "请选择")] + Dispute.ResolutionMethod.choices
         _style(self)
+
+    def common_fields(self):
+        return [self[name] for name in ("state", "step_date", "note")]
+
+    def transition_fieldsets(self):
+        """[(state, its label, its bound fields)] for the transitions the current state allows."""
+        allowed = Dispute.NEXT_STATES[Dispute.State(self.current_state)]
+        return [(state, state.label, [self[name] for name in names])
+                for state, names in self.TRANSITION_FIELDS.items() if state in allowed]
 
     def clean_step_date(self):
         step_date = self.cleaned_data["step_date"]
-        if step_date < self.instance.received_on:
-            raise ValidationError("办理日期不能早于受理日期。")
         if step_date > timezone.localdate():
             raise ValidationError("办理日期不能晚于今天。")
+        problems = dispute_step_problems(self.instance, step_date)
+        if problems:
+            raise ValidationError(problems)
         return step_date
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("state")
+        for state, names in self.TRANSITION_FIELDS.items():
+            if state != chosen:
+                for name in names:
+                    self.errors.pop(name, None)
+                    cleaned[name] = getattr(self.instance, name)
+        resolved_on = cleaned.get("resolved_on")
+        if chosen == Dispute.State.RESOLVED and resolved_on:
+            for problem in dispute_step_problems(self.instance, resolved_on, label="化解日期"):
+                self.add_error("resolved_on", problem)
+            cleaned["resolved_on"] = resolved_on  # given, though refused: the model need not call it missing
+        return cleaned
+
+
+class DisputeDateCorrectionForm(VersionedModelForm):
+    """Correct the date of one point of a dispute's course, with the reason (the dispute keeps a 更正 step)."""
+
+    point = forms.ChoiceField(label="更正哪一步骤")
+    new_date = forms.DateField(label="更正后的日期", widget=DATE_INPUT)
+    reason = forms.CharField(label="更正原因", max_length=120)
+
+    class Meta:
+        model = Dispute
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = dispute_course(self.instance)
+        self.fields["point"].choices = [
+            (self._key(point), f"{point.label} {point.happened_on:%Y-%m-%d}") for point in self.course
+        ]
+        _style(self)
+        self.fields["reason"].error_messages["required"] = "请填写更正原因。"
+
+    @staticmethod
+    def _key(point):
+        return f"step-{point.step.pk}" if point.step else point.carries
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("请填写更正原因。")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        keys = [self._key(point) for point in self.course]
+        new_date = cleaned.get("new_date")
+        if cleaned.get("point") not in keys or not new_date:
+            return cleaned
+        self.index = keys.index(cleaned["point"])
+        self.corrected = self.course[self.index]
+        if new_date == self.corrected.happened_on:
+            self.add_error("new_date", "更正后的日期与原日期相同。")
+        for problem in dispute_correction_problems(self.course, self.index, new_date):
+            self.add_error("new_date", problem)
+        if self.corrected.carries:
+            setattr(self.instance, self.corrected.carries, new_date)
+        return cleaned
+
+    def correction_note(self):
+        point, new_date = self.corrected, self.cleaned_data["new_date"]
+        return f"更正：{point.label} {point.happened_on:%Y-%m-%d} → {new_date:%Y-%m-%d}：{self.cleaned_data['reason']}"
 
 
 class TicketForm(TownshipRecordForm):

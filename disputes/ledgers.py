@@ -236,6 +236,7 @@ class DisputeResource(LedgerResource):
     list_url_name = "disputes:dispute_list"
     key = ("case_number",)
     key_label = "案件编号"
+    private_columns = ("当事人",)
     new_record_defaults = {"state": Dispute.State.REGISTERED}
     header_aliases = {
         "所属村（社区）": ("村（社区）", "所属村"),
@@ -306,6 +307,8 @@ class DisputeResource(LedgerResource):
         column_name="化解方式",
         widget=ChoiceWidget(Dispute.ResolutionMethod, default="", synonyms=RESOLUTION_SYNONYMS),
     )
+    transferred_to = Field(attribute="transferred_to", column_name="流转至（单位）", widget=TextWidget(max_length=100))
+    follow_up = Field(attribute="follow_up", column_name="回访情况", widget=TextWidget(max_length=200))
     remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget(max_length=200))
     # Export-only (readonly: an import does not read it): the detail page shows it.
     follow_up = Field(attribute="follow_up", column_name="回访情况", widget=TextWidget(), readonly=True)
@@ -329,14 +332,15 @@ class DisputeResource(LedgerResource):
     def record_import_steps(self, *, moved, user, source):
         today = timezone.localdate()
         insert_rows(DisputeStep, [
-            {"dispute_id": dispute.pk, "state": dispute.state, "happened_on": dispute.resolved_on or today,
-             "note": _import_note(dispute.get_state_display(), source), "recorded_by": user}
+            {"dispute_id": dispute.pk, "kind": DisputeStep.Kind.IMPORT, "state": dispute.state,
+             "happened_on": dispute.resolved_on or today, "note": _import_note(dispute.get_state_display(), source),
+             "recorded_by": user}
             for dispute, _ in moved
         ])
 
     def filter_queryset(self, queryset, params):
         form = DisputeFilterForm(params, township=self.township, years=dispute_years(township=self.township))
-        disputes = dispute_filtered(township=self.township, filters=form.values())
+        disputes = dispute_filtered(township=self.township, filters=form.values(), with_names=self.private)
         return disputes.select_related("category", "village")
 
     def totals(self, queryset):

@@ -7,6 +7,8 @@ dates the figures need (resolved_on, closed_at…) so that the statistics stay s
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -168,6 +170,7 @@ class Dispute(TownshipRecord):
     resolved_on = models.DateField("化解日期", null=True, blank=True, validators=[validate_plausible_date])
     resolution_method = models.CharField("化解方式", max_length=20, choices=ResolutionMethod.choices, blank=True)
     follow_up = models.CharField("回访情况", max_length=200, blank=True)
+    transferred_to = models.CharField("流转至（单位）", max_length=100, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
 
     personal_fields = ("parties", "summary", "follow_up")  # the audit log records that they changed, not values
@@ -203,9 +206,20 @@ class Dispute(TownshipRecord):
         _village_in_township(self)
         if self.category_id and self.township_id and self.category.county_id != self.township.county_id:
             raise ValidationError({"category": "该纠纷类型不属于本县的类型表。"})
-        self._clean_resolution()
+        errors = {**self._closing_step_errors(), **self._resolution_errors()}
+        if errors:
+            raise ValidationError(errors)
 
-    def _clean_resolution(self):
+    def _closing_step_errors(self):
+        """A closing state needs what it claims (化解 needs its date and way: `_resolution_errors`)."""
+        errors = {}
+        if self.state == self.State.CLOSED and not self.follow_up.strip():
+            errors["follow_up"] = "回访结案必须填写回访情况。"
+        if self.state == self.State.TRANSFERRED and not self.transferred_to.strip():
+            errors["transferred_to"] = "流转必须填写流转至的单位。"
+        return errors
+
+    def _resolution_errors(self):
         errors = {}
         claims_resolution = self.resolved_on or self.resolution_method
         if self.state not in (self.State.RESOLVED, self.State.CLOSED) and claims_resolution:
@@ -222,14 +236,20 @@ class Dispute(TownshipRecord):
             errors["resolved_on"] = "化解日期不能早于受理日期。"
         if self.resolved_on and self.resolved_on > timezone.localdate():
             errors["resolved_on"] = "化解日期不能晚于今天。"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 class DisputeStep(models.Model):
-    """One state change of a dispute: to which state, on which day, recorded by whom."""
+    """One state change of a dispute: to which state, on which day, recorded by whom. An import's step and a
+    correction's note are kept as steps too, but only state changes date the dispute's course."""
+
+    class Kind(models.TextChoices):
+        STATE_CHANGE = "state_change", "状态变更"
+        IMPORT = "import", "导入"
+        CORRECTION = "correction", "更正"
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="steps", verbose_name="纠纷")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.STATE_CHANGE)
     state = models.CharField("状态", max_length=20, choices=Dispute.State.choices)
     happened_on = models.DateField("日期")
     note = models.CharField("说明", max_length=200, blank=True)
@@ -243,6 +263,59 @@ class DisputeStep(models.Model):
 
     def __str__(self):
         return f"{self.happened_on:%Y-%m-%d} {self.get_state_display()}"
+
+
+@dataclass(frozen=True)
+class DatedStep:
+    """One dated point of a dispute's course: a state-change step, or a date the dispute carries without one (an
+    imported 受理 or 化解). `carries`: the dispute's field that holds the same date."""
+
+    label: str
+    happened_on: date
+    step: DisputeStep | None = None
+    carries: str = ""
+
+
+def dispute_course(dispute):
+    """The dispute's dated course in the order it happened: 受理 first, 化解 before a 回访结案 that follows it."""
+    steps = list(dispute.steps.filter(kind=DisputeStep.Kind.STATE_CHANGE).order_by("recorded_at", "pk"))
+    carried = {Dispute.State.REGISTERED: "received_on", Dispute.State.RESOLVED: "resolved_on"}
+    course = [DatedStep(s.get_state_display(), s.happened_on, s, carried.get(s.state, "")) for s in steps]
+    if not any(point.carries == "received_on" for point in course):
+        course.insert(0, DatedStep(Dispute.State.REGISTERED.label, dispute.received_on, carries="received_on"))
+    if dispute.resolved_on and not any(point.carries == "resolved_on" for point in course):
+        closing = next((i for i, s in enumerate(steps, start=1) if s.state == Dispute.State.CLOSED), len(course))
+        course.insert(closing, DatedStep(Dispute.State.RESOLVED.label, dispute.resolved_on, carries="resolved_on"))
+    return course
+
+
+def dispute_step_problems(dispute, on_date, *, label="办理日期"):
+    """Why a new step (or 化解日期) dated `on_date` cannot follow the dispute's course: [] when it can. The floor
+    is the latest date of the course, 化解日期 included even when it is later than its step's 办理日期."""
+    points = dispute_course(dispute)
+    if dispute.resolved_on:
+        points.append(DatedStep(Dispute.State.RESOLVED.label, dispute.resolved_on, carries="resolved_on"))
+    last = max(reversed(points), key=lambda point: point.happened_on)
+    if on_date < last.happened_on:
+        return [_out_of_order(label, on_date, "早于上一步骤", last)]
+    if on_date > timezone.localdate():
+        return [f"{label}不能晚于今天。"]
+    return []
+
+
+def dispute_correction_problems(course, index, on_date):
+    """Why the course's point `index` cannot be moved to `on_date`: it must stay between its neighbours."""
+    if index > 0 and on_date < course[index - 1].happened_on:
+        return [_out_of_order("更正后的日期", on_date, "早于上一步骤", course[index - 1])]
+    if index + 1 < len(course) and on_date > course[index + 1].happened_on:
+        return [_out_of_order("更正后的日期", on_date, "晚于下一步骤", course[index + 1])]
+    if on_date > timezone.localdate():
+        return ["更正后的日期不能晚于今天。"]
+    return []
+
+
+def _out_of_order(label, on_date, relation, point):
+    return f"{label}（{on_date:%Y-%m-%d}）不能{relation}“{point.label}”的日期（{point.happened_on:%Y-%m-%d}）。"
 
 
 class Satisfaction(models.TextChoices):

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from disputes.models import Dispute, Satisfaction, Ticket
+from disputes.models import MAX_CASE_SERIAL, Dispute, Satisfaction, Ticket
 from xilian.models import AuditLog
 
 
@@ -129,6 +129,21 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
+def township_short_name(township):
+    """西连镇 → 西连: the name case numbers carry."""
+    return township.name.removesuffix("镇").removesuffix("街道")
+
+
+def dispute_next_case_number(*, township, year):
+    """（year）西连调字第N号 with N one above the highest serial of the township's disputes of that year (voided
+    ones included: their numbers stay taken)."""
+    first, last = year * (MAX_CASE_SERIAL + 1), (year + 1) * (MAX_CASE_SERIAL + 1) - 1
+    highest = Dispute.objects.filter(township=township, case_sort__gte=first, case_sort__lte=last).aggregate(
+        highest=Max("case_sort"))["highest"]
+    serial = min((highest - first if highest is not None else 0) + 1, MAX_CASE_SERIAL)
+    return f"（{year}）{township_short_name(township)}调字第{serial}号"
+
+
 def dispute_years(*, township):
     return sorted({d.year for d in dispute_queryset(township=township).dates("received_on", "year")}, reverse=True)
 
@@ -152,11 +167,12 @@ def _filter_common(records, filters, *, date_field, search_fields):
     return records
 
 
-def dispute_filtered(*, township, filters):
-    """The disputes a list (or its export) shows for the cleaned values of a DisputeFilterForm."""
+def dispute_filtered(*, township, filters, with_names):
+    """The disputes a list (or its export) shows for the cleaned values of a DisputeFilterForm. `with_names`: whether
+    the search may match the parties' names (only for the township's own people)."""
+    search_fields = ["case_number", "summary", "mediator", "mediation_body"] + (["parties"] if with_names else [])
     disputes = _filter_common(
-        dispute_queryset(township=township), filters, date_field="received_on",
-        search_fields=["case_number", "parties", "summary", "mediator", "mediation_body"],
+        dispute_queryset(township=township), filters, date_field="received_on", search_fields=search_fields,
     )
     state = filters.get("state")
     if state == "open":
@@ -238,7 +254,8 @@ def ticket_timeline(ticket, *, edit_fields):
 def dispute_timeline(dispute, *, edit_fields):
     """Steps (dated by day), 办理记录 and edits of a dispute, in the order they happened."""
     entries = [
-        TimelineEntry(_day_moment(s.happened_on, s.recorded_at), s.get_state_display(), s.note,
+        TimelineEntry(_day_moment(s.happened_on, s.recorded_at),
+                      s.get_kind_display() if s.kind == s.Kind.CORRECTION else s.get_state_display(), s.note,
                       _who(s.recorded_by), "step", date_only=True)
         for s in dispute.steps.select_related("recorded_by")
     ]

@@ -3,6 +3,7 @@ signed step row in the same transaction. Every service takes the township and th
 command or a background job calls them as a page does; `request`, when there is one, gives the audit its IP."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from disputes.models import Dispute, DisputeStep, TicketStep
 from xilian.audit import audit_write
@@ -30,6 +31,23 @@ def dispute_change_state(*, township, user, form, request=None):
     DisputeStep.objects.create(
         dispute=dispute, state=dispute.state, happened_on=form.cleaned_data["step_date"],
         note=form.cleaned_data["note"], recorded_by=user,
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_correct_date(*, township, user, form, request=None):
+    """Correct one date of a dispute's course (form: DisputeDateCorrectionForm): the step and the date the dispute
+    carries move together, and a 更正 step records who, when, old → new and why."""
+    note = form.correction_note()
+    dispute = record_save(township=township, user=user, form=form, request=request, detail={"更正日期": note})
+    step = form.corrected.step
+    if step is not None:
+        step.happened_on = form.cleaned_data["new_date"]
+        step.save(update_fields=["happened_on"])
+    DisputeStep.objects.create(
+        dispute=dispute, kind=DisputeStep.Kind.CORRECTION, state=dispute.state, happened_on=timezone.localdate(),
+        note=note, recorded_by=user,
     )
     return dispute
 

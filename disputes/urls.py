@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("cases/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path("cases/<int:pk>/state/", views.dispute_state, name="dispute_state"),
+    path("cases/<int:pk>/correct/", views.dispute_correct, name="dispute_correct"),
     path("cases/<int:pk>/void/", views.dispute_void, name="dispute_void"),
     path("cases/<int:pk>/notes/new/", views.dispute_note, name="dispute_note"),
     path("tickets/", views.ticket_list, name="ticket_list"),

@@ -7,6 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from disputes import selectors, services
 from disputes.forms import (
     TICKET_ACTION_FORMS,
+    DisputeDateCorrectionForm,
     DisputeFilterForm,
     DisputeForm,
     DisputeStateForm,
@@ -31,22 +32,23 @@ TICKET_SORT = {
 }
 
 
-def _can_see_callers(user, township):
-    """Callers' names belong to the township's own people, not to the county office (个人信息保护法)."""
+def _can_see_names(user, township):
+    """Callers' and parties' names belong to the township's own people, not to the county office (个人信息保护法)."""
     return user.belongs_to(township)
 
 
 @permission_required(Perm.VIEW_RECORDS)
 def dispute_list(request, township):
     form = DisputeFilterForm(request.GET, township=township, years=selectors.dispute_years(township=township))
-    disputes = selectors.dispute_filtered(township=township, filters=form.values())
+    show_names = _can_see_names(request.user, township)
+    disputes = selectors.dispute_filtered(township=township, filters=form.values(), with_names=show_names)
     figures = selectors.dispute_figures(disputes)
     disputes, sort = sort_queryset(request, disputes.select_related("category", "village"), DISPUTE_SORT,
                                    "-received_on")
     page, query = paginate(request, disputes)
     return render(request, "disputes/dispute_list.html", {
         "township": township, "form": form, "figures": figures, "page": page, "query": query,
-        "can_edit": request.user.can(Perm.EDIT_RECORDS),
+        "show_names": show_names, "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
@@ -79,7 +81,7 @@ def dispute_detail(request, township, pk):
     return render(request, "disputes/dispute_detail.html", {
         "township": township, "dispute": dispute, "next_states": Dispute.NEXT_STATES[dispute.state],
         "steps": selectors.dispute_timeline(dispute, edit_fields=DisputeForm.Meta.fields),
-        "can_edit": request.user.can(Perm.EDIT_RECORDS),
+        "can_edit": request.user.can(Perm.EDIT_RECORDS), "show_names": _can_see_names(request.user, township),
     })
 
 
@@ -103,6 +105,26 @@ def dispute_state(request, township, pk):
     return render(request, "disputes/record_action.html", {
         "township": township, "record": dispute, "form": form, "title": "变更状态", "cancel_url": detail_url,
         "state_label": state_label,
+        "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def dispute_correct(request, township, pk):
+    dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
+    detail_url = dispute_url(township, dispute)
+    form = DisputeDateCorrectionForm(request.POST or None, instance=dispute)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_correct_date(township=township, user=request.user, form=form, request=request)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"{dispute}：{form.correction_note()}")
+            return redirect(detail_url)
+    return render(request, "disputes/record_action.html", {
+        "township": township, "record": dispute, "form": form, "title": "更正日期", "cancel_url": detail_url,
+        "state_label": dispute.get_state_display(),
         "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
     })
 
@@ -132,14 +154,14 @@ def ticket_list(request, township):
     form = TicketFilterForm(request.GET, township=township, years=selectors.ticket_years(township=township))
     tickets = selectors.ticket_filtered(
         township=township, filters=form.values(), today=today, calendar=WorkCalendar.load(),
-        with_callers=_can_see_callers(request.user, township),
+        with_callers=_can_see_names(request.user, township),
     )
     figures = selectors.ticket_figures(tickets)
     tickets, sort = sort_queryset(request, tickets.select_related("village"), TICKET_SORT, "-received_at")
     page, query = paginate(request, tickets)
     return render(request, "disputes/ticket_list.html", {
         "township": township, "form": form, "figures": figures, "page": page, "query": query, "today": today,
-        "show_callers": _can_see_callers(request.user, township), "can_edit": request.user.can(Perm.EDIT_RECORDS),
+        "show_callers": _can_see_names(request.user, township), "can_edit": request.user.can(Perm.EDIT_RECORDS),
     })
 
 
@@ -194,7 +216,7 @@ def ticket_detail(request, township, pk):
     return render(request, "disputes/ticket_detail.html", {
         "township": township, "ticket": ticket,
         "steps": selectors.ticket_timeline(ticket, edit_fields=TicketForm.Meta.fields),
-        "overdue": ticket.is_overdue(), "show_callers": _can_see_callers(request.user, township),
+        "overdue": ticket.is_overdue(), "show_callers": _can_see_names(request.user, township),
         "can_edit": request.user.can(Perm.EDIT_RECORDS),
         "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items()
                     if ticket.state in form.from_states],

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
-from tests.permissions.disputes import make_ticket
+from tests.permissions.disputes import make_dispute, make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,3 +88,22 @@ def _read_the_lists(page, live_server, demo):
     page.goto(f"{live_server.url}/t/{demo.xilian.code}/disputes/cases/?year=2021")
     expect(page.locator('[data-figure="化解率"]')).to_have_text("89.8%")
     screenshot(page, "disputes-dispute-list")
+
+
+def test_the_state_form_shows_only_the_chosen_transitions_fields(page, live_server, demo):
+    dispute = make_dispute(demo.xilian)
+    log_in(page, live_server, "xilian_staff", PASSWORD)
+    page.wait_for_url(f"**/t/{demo.xilian.code}/")
+    page.goto(f"{live_server.url}/t/{demo.xilian.code}/disputes/cases/{dispute.pk}/state/")
+    resolved, transferred = page.locator('[data-for-state="resolved"]'), page.locator('[data-for-state="transferred"]')
+    expect(resolved).to_be_hidden()
+    expect(transferred).to_be_hidden()
+    page.locator("#id_state").select_option(label="已化解")
+    expect(resolved).to_be_visible()
+    expect(transferred).to_be_hidden()
+    page.locator("#id_step_date").fill("2021-03-09")
+    page.locator("#id_resolved_on").fill("2021-03-09")
+    page.locator("#id_resolution_method").select_option(label="人民调解")
+    screenshot(page, "disputes-state-form")
+    page.get_by_role("button", name="确认变更状态").click()
+    expect(page.locator("h1")).to_contain_text("已化解")

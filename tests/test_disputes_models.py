@@ -142,6 +142,14 @@ def test_a_dispute_cannot_be_resolved_before_it_was_received(demo):
     assert _errors(dispute)["resolved_on"] == ["化解日期不能早于受理日期。"]
 
 
+def test_a_closing_state_needs_what_it_claims(demo):
+    closed = make_dispute(demo.xilian, state=Dispute.State.CLOSED, resolved_on=date(2021, 3, 9),
+                          resolution_method=Dispute.ResolutionMethod.PEOPLE_MEDIATION)
+    transferred = make_dispute(demo.xilian, state=Dispute.State.TRANSFERRED)
+    assert _errors(closed)["follow_up"] == ["回访结案必须填写回访情况。"]
+    assert _errors(transferred)["transferred_to"] == ["流转必须填写流转至的单位。"]
+
+
 def test_an_open_dispute_has_no_resolution_date(demo):
     dispute = make_dispute(demo.xilian, state=Dispute.State.MEDIATING)
     dispute.resolved_on, dispute.resolution_method = date(2021, 3, 5), Dispute.ResolutionMethod.PEOPLE_MEDIATION

@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from disputes.ledgers import DisputeResource
 from disputes.models import Dispute, DisputeStep, SlaRule, Ticket, TicketStep
 from tests.permissions.disputes import make_dispute, make_ticket
+from tests.test_ledger_import import run, xlsx
+from tests.test_ledger_rules import DISPUTE_HEADER, dispute_row
 from xilian.models import AuditLog
 from xilian.records import STALE_MESSAGE
 
@@ -296,3 +299,155 @@ def test_the_county_office_does_not_see_callers_names(client, demo):
     demo.client_for(client, "county_office")
     assert "林霞勇" not in client.get(_url(demo, "ticket_detail", pk=ticket.pk)).content.decode()
     assert "林霞勇" not in client.get(_url(demo, "ticket_list")).content.decode()
+
+
+def _move(client, demo, dispute, **data):
+    dispute.refresh_from_db()
+    return client.post(_url(demo, "dispute_state", pk=dispute.pk), {"loaded_version": dispute.version, **data})
+
+
+def test_a_step_dated_before_the_previous_one_is_refused_naming_both_dates(staff_client, demo):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 5, 1))
+    assert _move(staff_client, demo, dispute, state="mediating", step_date="2021-05-06").status_code == 302
+    response = _move(staff_client, demo, dispute, state="resolved", step_date="2021-05-03", resolved_on="2021-05-03",
+                     resolution_method="people")
+    errors = response.context["form"].errors
+    assert errors["step_date"] == ["办理日期（2021-05-03）不能早于上一步骤“调解中”的日期（2021-05-06）。"]
+    assert errors["resolved_on"] == ["化解日期（2021-05-03）不能早于上一步骤“调解中”的日期（2021-05-06）。"]
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.MEDIATING
+    with scopes_disabled():
+        assert dispute.steps.count() == 1
+
+
+def test_a_step_may_not_precede_the_receipt(staff_client, demo):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 5, 1))
+    response = _move(staff_client, demo, dispute, state="mediating", step_date="2021-04-30")
+    assert response.context["form"].errors["step_date"] == [
+        "办理日期（2021-04-30）不能早于上一步骤“登记”的日期（2021-05-01）。"]
+
+
+def test_an_import_step_dated_on_the_import_day_does_not_hold_back_the_next_step(staff_client, demo, staff):
+    run(DisputeResource, demo.xilian, xlsx([DISPUTE_HEADER, dispute_row("D1", state="调解中", resolved="", method="")]),
+        user=staff)
+    with scopes_disabled():
+        dispute = Dispute.objects.get()
+    response = _move(staff_client, demo, dispute, state="resolved", step_date="2021-01-20", resolved_on="2021-01-20",
+                     resolution_method="people")
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.resolved_on == date(2021, 1, 20)
+
+
+def test_a_closing_step_needs_its_follow_up_and_a_transfer_its_body(staff_client, demo):
+    dispute = make_dispute(demo.xilian, state=Dispute.State.RESOLVED, resolved_on=date(2021, 3, 9),
+                           resolution_method="people")
+    closing = _move(staff_client, demo, dispute, state="closed", step_date="2021-03-20", follow_up="")
+    assert closing.context["form"].errors["follow_up"] == ["回访结案必须填写回访情况。"]
+    other = make_dispute(demo.xilian)
+    transfer = _move(staff_client, demo, other, state="transferred", step_date="2021-03-20")
+    assert transfer.context["form"].errors["transferred_to"] == ["流转必须填写流转至的单位。"]
+    assert _move(staff_client, demo, other, state="transferred", step_date="2021-03-20",
+                 transferred_to="西连镇派出所").status_code == 302
+    other.refresh_from_db()
+    assert (other.state, other.transferred_to) == (Dispute.State.TRANSFERRED, "西连镇派出所")
+
+
+def test_the_fields_of_a_transition_not_chosen_are_ignored(staff_client, demo):
+    dispute = make_dispute(demo.xilian)
+    response = _move(staff_client, demo, dispute, state="mediating", step_date="2021-03-05",
+                     resolved_on="不是日期", resolution_method="people", follow_up="不该保存", transferred_to="某单位")
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.state, dispute.resolved_on, dispute.resolution_method, dispute.follow_up,
+            dispute.transferred_to) == (Dispute.State.MEDIATING, None, "", "", "")
+
+
+def test_the_state_form_groups_each_transitions_fields_under_its_state(staff_client, demo):
+    dispute = make_dispute(demo.xilian)
+    html = staff_client.get(_url(demo, "dispute_state", pk=dispute.pk)).content.decode()
+    assert '<fieldset class="border rounded p-3 mt-3" data-for-state="resolved">' in html
+    assert "变更为“已化解”时填写" in html and "变更为“已流转”时填写" in html
+    assert 'data-for-state="closed"' not in html  # 回访结案 does not follow 登记
+    assert "js/dispute-state.js" in html
+
+
+def _correct(client, demo, dispute, **data):
+    dispute.refresh_from_db()
+    return client.post(_url(demo, "dispute_correct", pk=dispute.pk), {"loaded_version": dispute.version, **data})
+
+
+def _mediating_since(client, demo, day):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 5, 1))
+    _move(client, demo, dispute, state="mediating", step_date=day)
+    with scopes_disabled():
+        return dispute, dispute.steps.get(state="mediating")
+
+
+def test_a_step_date_is_corrected_with_who_when_old_new_and_why(staff_client, demo):
+    dispute, step = _mediating_since(staff_client, demo, "2021-05-06")
+    response = _correct(staff_client, demo, dispute, point=f"step-{step.pk}", new_date="2021-05-04",
+                        reason="登记时误填")
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.happened_on == date(2021, 5, 4)
+    with scopes_disabled():
+        correction = dispute.steps.get(kind="correction")
+        audit = AuditLog.objects.filter(object_id=str(dispute.pk)).latest("pk")
+    note = "更正：调解中 2021-05-06 → 2021-05-04：登记时误填"
+    assert (audit.username, audit.detail) == ("xilian_staff", {"更正日期": note})
+    assert (correction.note, correction.state, correction.recorded_by.username) == (note, "mediating", "xilian_staff")
+    assert "更正：调解中 2021-05-06 → 2021-05-04：登记时误填" in staff_client.get(
+        _url(demo, "dispute_detail", pk=dispute.pk)).content.decode()
+
+
+def test_a_correction_keeps_the_order_and_needs_a_reason(staff_client, demo):
+    dispute, step = _mediating_since(staff_client, demo, "2021-05-06")
+    late = _correct(staff_client, demo, dispute, point="received_on", new_date="2021-05-08", reason="误填")
+    assert late.context["form"].errors["new_date"] == [
+        "更正后的日期（2021-05-08）不能晚于下一步骤“调解中”的日期（2021-05-06）。"]
+    no_reason = _correct(staff_client, demo, dispute, point=f"step-{step.pk}", new_date="2021-05-04", reason=" ")
+    assert no_reason.context["form"].errors["reason"] == ["请填写更正原因。"]
+    step.refresh_from_db()
+    with scopes_disabled():
+        assert step.happened_on == date(2021, 5, 6) and not dispute.steps.filter(kind="correction").exists()
+
+
+def test_correcting_the_registration_corrects_the_received_date(staff_client, demo):
+    staff_client.post(_url(demo, "dispute_create"), _dispute_data(demo, received_on="2021-05-01"))
+    with scopes_disabled():
+        dispute = Dispute.objects.get()
+        registered = dispute.steps.get(state="registered")
+    _correct(staff_client, demo, dispute, point=f"step-{registered.pk}", new_date="2021-04-28", reason="受理单日期")
+    dispute.refresh_from_db()
+    registered.refresh_from_db()
+    assert dispute.received_on == registered.happened_on == date(2021, 4, 28)
+
+
+def test_the_received_date_is_not_changed_silently_by_the_edit_form(staff_client, demo):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 3, 2))
+    data = _dispute_data(demo, case_number=dispute.case_number, received_on="2021-01-01",
+                         loaded_version=dispute.version)
+    assert staff_client.post(_url(demo, "dispute_edit", pk=dispute.pk), data).status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.received_on == date(2021, 3, 2)
+
+
+def test_the_create_form_suggests_the_next_case_number_of_this_year(staff_client, demo):
+    year = timezone.localdate().year
+    make_dispute(demo.xilian, case_number=f"（{year}）西连调字第9号", received_on=timezone.localdate())
+    make_dispute(demo.xilian, case_number=f"({year})西连调字第12号", received_on=timezone.localdate())
+    make_dispute(demo.xilian, case_number=f"（{year - 1}）西连调字第40号")
+    make_dispute(demo.maichen, case_number=f"（{year}）迈陈调字第50号")
+    form = staff_client.get(_url(demo, "dispute_create")).context["form"]
+    assert form["case_number"].value() == f"（{year}）西连调字第13号"
+    assert form.fields["case_number"].help_text == f"一案一码，例如（{year}）西连调字第1号。"
+
+
+def test_a_follow_up_may_not_precede_the_resolution_date(staff_client, demo):
+    dispute = make_dispute(demo.xilian, received_on=date(2021, 5, 1))
+    _move(staff_client, demo, dispute, state="resolved", step_date="2021-05-10", resolved_on="2021-05-12",
+          resolution_method="people")
+    response = _move(staff_client, demo, dispute, state="closed", step_date="2021-05-11", follow_up="电话回访")
+    assert response.context["form"].errors["step_date"] == [
+        "办理日期（2021-05-11）不能早于上一步骤“已化解”的日期（2021-05-12）。"]

@@ -53,8 +53,21 @@ def test_every_bad_row_of_every_kind_is_named_in_one_preview(demo):
     assert [e.row for e in report.errors] == [2, 3]
 
 
+def test_an_imported_closing_needs_what_it_claims(demo):
+    report = run(DisputeResource, demo.xilian, xlsx([
+        [*DISPUTE_HEADER, "回访情况", "流转至（单位）"],
+        [*dispute_row("D1", state="回访结案"), "", ""],
+        [*dispute_row("D2", state="已移交", resolved="", method=""), "", ""],
+        [*dispute_row("D3", state="回访结案"), "电话回访，双方履行协议", ""],
+    ]))
+    assert errors(report) == [
+        "第2行「回访情况」：回访结案必须填写回访情况", "第3行「流转至（单位）」：流转必须填写流转至的单位",
+    ]
+
+
 def test_a_re_import_cannot_move_a_closed_dispute_back_and_leaves_it_whole(demo):
-    run(DisputeResource, demo.xilian, xlsx([DISPUTE_HEADER, dispute_row("D1", state="回访结案")]))
+    run(DisputeResource, demo.xilian, xlsx([[*DISPUTE_HEADER, "回访情况"],
+                                            [*dispute_row("D1", state="回访结案"), "电话回访，双方履行协议"]]))
     report = run(DisputeResource, demo.xilian, xlsx([DISPUTE_HEADER, dispute_row("D1", state="登记", resolved="",
                                                                                    method="")]))
     assert errors(report) == ["第2行「化解状态」：登记 不能从“回访结案”改为“登记”：状态只能按办理流程向前变更"]

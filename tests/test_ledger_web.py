@@ -18,6 +18,7 @@ from disputes.ledgers import DisputeResource, TicketResource
 from disputes.models import Ticket
 from publicity.ledgers import EventResource
 from tests.test_ledger_import import TICKET_HEADER, csv_bytes, run, ticket_row, xlsx
+from tests.test_ledger_rules import DISPUTE_HEADER, dispute_row
 from xilian.ledger.reading import MAX_FILE_BYTES
 from xilian.models import AuditLog, LedgerImport
 
@@ -296,6 +297,38 @@ def test_the_county_office_cannot_find_tickets_by_a_callers_name(client, demo):
     assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 0
     client.force_login(demo.users["xilian_staff"])
     assert client.get(page, {"q": "林霞勇"}).context["figures"].received == 1
+
+
+def _dispute_with_parties(demo):
+    row = dispute_row("D1")
+    row[DISPUTE_HEADER.index("当事人")] = "符亚妹、莫水生"
+    run(DisputeResource, demo.xilian, xlsx([DISPUTE_HEADER, row]))
+
+
+def test_the_county_office_exports_disputes_without_parties_names(client, demo):
+    _dispute_with_parties(demo)
+    client.force_login(demo.users["county_office"])
+    county = client.get(url("ledger_export", demo, "disputes"), {"format": "csv"}).content.decode("utf-8-sig")
+    client.force_login(demo.users["xilian_leader"])
+    township = client.get(url("ledger_export", demo, "disputes"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "符亚妹" in township and "当事人" in township
+    assert "符亚妹" not in county and "当事人" not in county
+
+
+def test_the_county_office_neither_sees_nor_finds_disputes_by_a_partys_name(client, demo):
+    _dispute_with_parties(demo)
+    page = reverse("disputes:dispute_list", kwargs={"township": demo.xilian.code})
+    client.force_login(demo.users["county_office"])
+    assert client.get(page, {"q": "符亚妹"}).context["figures"].received == 0
+    listing = client.get(page)
+    with scopes_disabled():
+        detail = client.get(reverse("disputes:dispute_detail", kwargs={
+            "township": demo.xilian.code, "pk": listing.context["page"][0].pk})).content.decode()
+    assert "符亚妹" not in listing.content.decode() and "（仅本镇可见）" in listing.content.decode()
+    assert "符亚妹" not in detail and "（仅本镇可见）" in detail
+    client.force_login(demo.users["xilian_staff"])
+    assert client.get(page, {"q": "符亚妹"}).context["figures"].received == 1
+    assert "符亚妹" in client.get(page).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -57,11 +57,11 @@ def _claim_next_version(instance, loaded_version):
 
 
 @transaction.atomic
-def record_save(*, township, user, form, request=None):
+def record_save(*, township, user, form, request=None, detail=None):
     """Create or update the form's record in `township` as `user` and audit it (`request`, when there is one,
-    gives the audit its IP address). When somebody else saved the record since it was loaded, or created one with
-    the same key meanwhile, the form gets the conflict message and StaleRecordError is raised; nothing is
-    written."""
+    gives the audit its IP address; `detail`, what the changed fields do not say). When somebody else saved the
+    record since it was loaded, or created one with the same key meanwhile, the form gets the conflict message and
+    StaleRecordError is raised; nothing is written."""
     instance = form.instance
     creating = instance._state.adding
     before = None
@@ -81,7 +81,8 @@ def record_save(*, township, user, form, request=None):
     except IntegrityError:  # the same natural key saved by somebody else after this form's own check
         form.add_error(None, STALE_MESSAGE)
         raise StaleRecordError(STALE_MESSAGE) from None
-    audit_record_change(request=request, actor=user, township=township, instance=instance, before=before)
+    audit_record_change(request=request, actor=user, township=township, instance=instance, before=before,
+                        detail=detail)
     return instance
 
 

@@ -52,6 +52,7 @@ PAGES = [
     Page("disputes:dispute_detail", READERS, kwargs=_dispute),
     Page("disputes:dispute_edit", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_state", STAFF_ONLY, kwargs=_dispute),
+    Page("disputes:dispute_correct", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_void", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_note", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:ticket_list", READERS),

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0007_plausible_record_dates'),
+        ('disputes', '0008_dispute_transferred_to'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
