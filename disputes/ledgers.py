@@ -310,8 +310,6 @@ class DisputeResource(LedgerResource):
     transferred_to = Field(attribute="transferred_to", column_name="流转至（单位）", widget=TextWidget(max_length=100))
     follow_up = Field(attribute="follow_up", column_name="回访情况", widget=TextWidget(max_length=200))
     remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget(max_length=200))
-    # Export-only (readonly: an import does not read it): the detail page shows it.
-    follow_up = Field(attribute="follow_up", column_name="回访情况", widget=TextWidget(), readonly=True)
 
     class Meta:
         model = Dispute
