@@ -3,6 +3,7 @@ signed step row in the same transaction. Every service takes the township and th
 command or a background job calls them as a page does; `request`, when there is one, gives the audit its IP."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from disputes.models import Dispute, DisputeStep, TicketStep
 from xilian.records import record_save
@@ -51,5 +52,22 @@ def ticket_act(*, township, user, form, request=None):
     ticket = record_save(township=township, user=user, form=form, request=request)
     TicketStep.objects.create(
         ticket=ticket, action=form.action, happened_at=form.step_time(), note=form.step_note(), recorded_by=user,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_correct_time(*, township, user, form, request=None):
+    """更正时间 (form: TicketTimeCorrectionForm): the ticket's time and its step's time corrected, and the
+    correction (old → new, why) kept as a step of its own."""
+    ticket = record_save(township=township, user=user, form=form, request=request)
+    name = form.cleaned_data["time_name"]
+    corrected_step = ticket.steps.filter(action=form.corrected_action).order_by("-happened_at", "-pk").first()
+    if corrected_step:
+        corrected_step.happened_at = getattr(ticket, name)
+        corrected_step.save(update_fields=["happened_at"])
+    TicketStep.objects.create(
+        ticket=ticket, action=TicketStep.Action.CORRECT, happened_at=timezone.now(), note=form.step_note(),
+        recorded_by=user,
     )
     return ticket

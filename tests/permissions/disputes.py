@@ -59,5 +59,6 @@ PAGES = [
     Page("disputes:ticket_detail", READERS, kwargs=_ticket),
     Page("disputes:ticket_edit", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_action", STAFF_ONLY, kwargs=_ticket_action),
+    Page("disputes:ticket_correct_time", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_void", STAFF_ONLY, kwargs=_ticket),
 ]
