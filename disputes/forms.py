@@ -182,6 +182,9 @@ class TicketForm(ModelErrorsShownMixin, TownshipRecordForm):
         super().__init__(*args, township=township, **kwargs)
         self.fields["deadline"].required = False
         _default_to_now(self, "received_at")
+        if not self.instance._state.adding:  # corrected on record (更正时间), with the reason, not silently here
+            self.fields["received_at"].disabled = True
+            self.fields["received_at"].help_text = "受理时间有误的，请在工单页用“更正时间”更正并写明原因。"
         self.fields["request_type"].choices = [("", "请选择")] + RequestType.choices
         self.fields["subject"] = forms.ChoiceField(label="事项分类", choices=_subject_choices([self.instance.subject]))
 
@@ -346,6 +349,13 @@ class TicketSurveyForm(TicketActionForm):
         self.fields["survey_method"] = forms.ChoiceField(label="回访方式",
                                                          choices=[("", "请选择")] + SurveyMethod.choices)
         _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "satisfaction" not in cleaned:  # without a result the model would read the time as one of no 回访
+            cleaned.pop("surveyed_at", None)
+            cleaned.pop("survey_method", None)
+        return cleaned
 
     def step_note(self):
         result = f"{self.instance.get_satisfaction_display()}（{self.instance.get_survey_method_display()}）"

@@ -70,10 +70,23 @@ def test_a_computed_deadline_follows_a_corrected_receipt_time(staff_client, demo
     staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
     with scopes_disabled():
         ticket = Ticket.objects.get()
-    staff_client.post(_url(demo, "ticket_edit", pk=ticket.pk), _ticket_data(
-        demo, received_at="2021-09-28T10:00", deadline="2021-10-09", loaded_version=ticket.version))
+    staff_client.post(_url(demo, "ticket_correct_time", pk=ticket.pk), {
+        "time_name": "received_at", "new_time": "2021-09-28 10:00", "reason": "平台派单时间为9月28日",
+        "loaded_version": ticket.version})
     ticket.refresh_from_db()
     assert ticket.deadline == date(2021, 9, 30)
+    with scopes_disabled():
+        assert ticket.steps.get(action="receive").happened_at == timezone.make_aware(datetime(2021, 9, 28, 10))
+
+
+def test_the_receipt_time_is_not_changed_silently_by_an_edit(staff_client, demo):
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        ticket = Ticket.objects.get()
+    staff_client.post(_url(demo, "ticket_edit", pk=ticket.pk), _ticket_data(
+        demo, received_at="2021-09-28T10:00", title="医保缴费渠道咨询", loaded_version=ticket.version))
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.received_at) == ("医保缴费渠道咨询", timezone.make_aware(datetime(2021, 9, 30, 10)))
 
 
 def test_the_full_phone_number_reaches_neither_page_nor_audit_log(staff_client, demo):
