@@ -191,12 +191,6 @@ class TicketForm(ModelErrorsShownMixin, TownshipRecordForm):
     def clean_caller_phone(self):
         return mask_phone(self.cleaned_data["caller_phone"])
 
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        if received_at > timezone.now():
-            raise ValidationError("受理时间不能晚于现在。")
-        return received_at
-
     def clean(self):
         cleaned = super().clean()
         received_at, request_type = cleaned.get("received_at"), cleaned.get("request_type")
@@ -401,7 +395,7 @@ class TicketTimeCorrectionForm(ModelErrorsShownMixin, VersionedModelForm):
                 self.add_error("new_time", f"与原{self._label(name)}相同，无需更正。")
             setattr(self.instance, name, new_time)
             self.error_fields = {name: "new_time"}
-            if name == "received_at" and not self.instance.deadline_given:
+            if name == "received_at" and not self.instance.deadline_given and is_plausible_date(new_time):
                 self.instance.deadline = ticket_deadline(new_time, self.instance.request_type, sla=sla_table(),
                                                          calendar=WorkCalendar.load())
         return cleaned

@@ -420,6 +420,8 @@ class Ticket(TownshipRecord):
             elif moment > now:
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
         received_at = self._plausible("received_at")
+        if received_at and received_at > now:
+            errors["received_at"] = "受理时间不能晚于现在。"
         received = timezone.localtime(received_at).date() if received_at else None
         if self.deadline and received and self.deadline < received:
             errors["deadline"] = "办理时限不能早于受理时间。"

@@ -119,6 +119,17 @@ def test_a_correction_out_of_order_is_refused_and_nothing_is_written(staff_clien
         assert not ticket.steps.filter(action=TicketStep.Action.CORRECT).exists()
 
 
+def test_a_receipt_cannot_be_corrected_into_the_future(staff_client, demo):
+    ticket = make_ticket(demo.xilian)
+    future = timezone.localtime() + timedelta(days=2)
+    response = staff_client.post(_url(demo, "ticket_correct_time", pk=ticket.pk), {
+        "time_name": "received_at", "new_time": f"{future:%Y-%m-%d %H:%M}", "reason": "按平台记录",
+        "loaded_version": ticket.version})
+    assert response.context["form"].errors["new_time"] == ["受理时间不能晚于现在。"]
+    ticket.refresh_from_db()
+    assert ticket.received_at == _local(2021, 9, 30, 10)
+
+
 def test_a_correction_needs_a_reason(staff_client, demo):
     ticket = _signed_and_closed(demo)
     response = staff_client.post(_url(demo, "ticket_correct_time", pk=ticket.pk), {
