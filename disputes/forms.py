@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from disputes.models import (
@@ -8,6 +8,7 @@ from disputes.models import (
     HandlingNote,
     RequestType,
     Satisfaction,
+    SurveyMethod,
     Ticket,
     TicketStep,
     dispute_correction_problems,
@@ -25,7 +26,8 @@ from xilian.records import VersionedModelForm
 from xilian.validators import is_plausible_date
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"placeholder": "例如 2026/11/26 9:30", "inputmode": "numeric"},
+                                     format="%Y-%m-%d %H:%M")
 REQUIRED = {"required": "请填写此项。"}
 
 
@@ -48,6 +50,37 @@ def _style(form):
             field.error_messages["invalid"] = "请输入正确的日期和时间。"
         if field.required:
             field.error_messages["required"] = f"请填写{field.label}。"
+
+
+class TypedDateTimeField(forms.DateTimeField):
+    """A time as a clerk types it: 2026/11/26 9:30 as well as 2026-11-26 09:30 (and ISO, which Django reads)."""
+
+    input_formats = ["%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _default_to_now(form, name):
+    """The instance's own value is the form's initial one, even when empty: an empty time is offered as now."""
+    if not form.is_bound and not getattr(form.instance, name):
+        form.initial[name] = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ModelErrorsShownMixin:
+    """The ticket's clean() compares times across steps, so it may name a field the form does not show (a 签收
+    time earlier than the corrected 受理 time): such an error is shown above the form instead of failing the page.
+    `error_fields` moves a model field's errors onto a form field of another name."""
+
+    error_fields = {}
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            shown = {}
+            for name, messages in errors.error_dict.items():
+                name = self.error_fields.get(name, name)
+                if name in self.errors:
+                    continue  # the form's own message (请填写…) says it already
+                shown.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
 
 
 class TownshipRecordForm(VersionedModelForm):
@@ -224,7 +257,7 @@ class DisputeDateCorrectionForm(VersionedModelForm):
         return f"更正：{point.label} {point.happened_on:%Y-%m-%d} → {new_date:%Y-%m-%d}：{self.cleaned_data['reason']}"
 
 
-class TicketForm(TownshipRecordForm):
+class TicketForm(ModelErrorsShownMixin, TownshipRecordForm):
     unique_field = "ticket_number"
     unique_message = "本镇已有该工单编号的工单。"
 
@@ -235,6 +268,7 @@ class TicketForm(TownshipRecordForm):
             "caller_phone", "village", "handling_unit", "deadline",
         ]
         widgets = {"received_at": DATETIME_INPUT, "deadline": DATE_INPUT, "content": forms.Textarea}
+        field_classes = {"received_at": TypedDateTimeField}
         help_texts = {
             "deadline": "平台已给定时限的照填；留空则按诉求类型的工作日时限（法定节假日、调休按国家安排）自动计算。",
             "caller_phone": "可输入完整号码，系统只保存遮蔽后的形式（如 139****6138）。",
@@ -243,17 +277,15 @@ class TicketForm(TownshipRecordForm):
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, township=township, **kwargs)
         self.fields["deadline"].required = False
+        _default_to_now(self, "received_at")
+        if not self.instance._state.adding:  # corrected on record (更正时间), with the reason, not silently here
+            self.fields["received_at"].disabled = True
+            self.fields["received_at"].help_text = "受理时间有误的，请在工单页用“更正时间”更正并写明原因。"
         self.fields["request_type"].choices = [("", "请选择")] + RequestType.choices
         self.fields["subject"] = forms.ChoiceField(label="事项分类", choices=_subject_choices([self.instance.subject]))
 
     def clean_caller_phone(self):
         return mask_phone(self.cleaned_data["caller_phone"])
-
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        if received_at > timezone.now():
-            raise ValidationError("受理时间不能晚于现在。")
-        return received_at
 
     def clean(self):
         cleaned = super().clean()
@@ -271,7 +303,7 @@ class TicketForm(TownshipRecordForm):
         return cleaned
 
 
-class TicketActionForm(VersionedModelForm):
+class TicketActionForm(ModelErrorsShownMixin, VersionedModelForm):
     """A step of a ticket's life: the states it may start from, the state it leads to, and the step's time."""
 
     action = None
@@ -283,14 +315,23 @@ class TicketActionForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.time_field:
-            self.fields[self.time_field].required = True
-            self.fields[self.time_field].initial = timezone.localtime().replace(second=0, microsecond=0)
+            self.fields[self.time_field] = TypedDateTimeField(label=self.fields[self.time_field].label,
+                                                              widget=DATETIME_INPUT)
+            _default_to_now(self, self.time_field)
+        self.refused = self.refusal(self.instance)
         _style(self)
+
+    @classmethod
+    def refusal(cls, ticket):
+        """Why this step cannot be taken on the ticket now, or None."""
+        if ticket.state not in cls.from_states:
+            return f"工单当前为“{ticket.get_state_display()}”，不能{cls.title}。"
+        return None
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.state not in self.from_states:
-            raise ValidationError(f"工单当前为“{self.instance.get_state_display()}”，不能{self.title}。")
+        if self.refused:
+            raise ValidationError(self.refused)
         if self.to_state:
             self.instance.state = self.to_state
         return cleaned
@@ -319,17 +360,27 @@ class TicketExtendForm(TicketActionForm):
 
     class Meta:
         model = Ticket
-        fields = ["extended_deadline", "extension_reason"]
-        widgets = {"extended_deadline": DATE_INPUT}
+        fields = ["extension_applied_on", "extension_granted_by", "extended_deadline", "extension_reason"]
+        widgets = {"extended_deadline": DATE_INPUT, "extension_applied_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields:
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}。"
+        if not self.is_bound and not self.instance.extension_applied_on:
+            self.initial["extension_applied_on"] = timezone.localdate()
+
+    @classmethod
+    def refusal(cls, ticket):
+        if ticket.is_overdue():
+            return f"工单已于 {ticket.due:%Y-%m-%d} 到期，已逾期的工单不能延期（延期须在办理时限届满前申请）。"
+        return super().refusal(ticket)
 
     def step_note(self):
-        return f"延期至 {self.cleaned_data['extended_deadline']:%Y-%m-%d}：{self.cleaned_data['extension_reason']}"
+        data = self.cleaned_data
+        return (f"延期至 {data['extended_deadline']:%Y-%m-%d}（{data['extension_applied_on']:%Y-%m-%d} 申请，"
+                f"{data['extension_granted_by']} 批准）：{data['extension_reason']}")[:200]
 
 
 class TicketReturnForm(TicketActionForm):
@@ -365,22 +416,95 @@ class TicketCloseForm(TicketActionForm):
         return self.cleaned_data["reply"][:200]
 
 
+SURVEY_RESULTS = [(s.value, s.label) for s in Satisfaction if s != Satisfaction.NOT_SURVEYED]
+
+
 class TicketSurveyForm(TicketActionForm):
+    """A 回访 that took place: its result and how the caller was reached (未回访 is no 回访, so not a choice)."""
+
     action, title = TicketStep.Action.SURVEY, "回访"
     from_states = (Ticket.State.CLOSED,)
+    time_field = "surveyed_at"
     note = forms.CharField(label="回访说明", max_length=200, required=False)
     note_field = "note"
 
     class Meta:
         model = Ticket
-        fields = ["satisfaction"]
+        fields = ["surveyed_at", "survey_method", "satisfaction"]
+        labels = {"satisfaction": "回访结果"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["satisfaction"].choices = Satisfaction.choices
+        self.fields["satisfaction"] = forms.ChoiceField(label="回访结果", choices=[("", "请选择")] + SURVEY_RESULTS)
+        self.fields["survey_method"] = forms.ChoiceField(label="回访方式",
+                                                         choices=[("", "请选择")] + SurveyMethod.choices)
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "satisfaction" not in cleaned:  # without a result the model would read the time as one of no 回访
+            cleaned.pop("surveyed_at", None)
+            cleaned.pop("survey_method", None)
+        return cleaned
 
     def step_note(self):
-        return "；".join(filter(None, [self.instance.get_satisfaction_display(), self.cleaned_data["note"]]))
+        result = f"{self.instance.get_satisfaction_display()}（{self.instance.get_survey_method_display()}）"
+        return "；".join(filter(None, [result, self.cleaned_data["note"]]))
+
+
+CORRECTABLE_TIMES = {
+    "received_at": TicketStep.Action.RECEIVE, "signed_at": TicketStep.Action.SIGN,
+    "returned_at": TicketStep.Action.RETURN, "closed_at": TicketStep.Action.CLOSE,
+    "surveyed_at": TicketStep.Action.SURVEY,
+}
+
+
+class TicketTimeCorrectionForm(ModelErrorsShownMixin, VersionedModelForm):
+    """更正时间: one step's recorded time replaced, for a stated reason; the ticket's rules (the order of the steps)
+    are checked again by the model."""
+
+    time_name = forms.ChoiceField(label="更正环节")
+    new_time = TypedDateTimeField(label="正确时间", widget=DATETIME_INPUT)
+    reason = forms.CharField(label="更正原因", max_length=100)
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old_times = {name: getattr(self.instance, name) for name in CORRECTABLE_TIMES}
+        self.fields["time_name"].choices = [
+            (name, f"{self._label(name)}（{timezone.localtime(moment):%Y-%m-%d %H:%M}）")
+            for name, moment in self.old_times.items() if moment
+        ]
+        _style(self)
+
+    def _label(self, name):
+        return Ticket._meta.get_field(name).verbose_name
+
+    def clean(self):
+        cleaned = super().clean()
+        name, new_time = cleaned.get("time_name"), cleaned.get("new_time")
+        if name and new_time:
+            if new_time == self.old_times[name]:
+                self.add_error("new_time", f"与原{self._label(name)}相同，无需更正。")
+            setattr(self.instance, name, new_time)
+            self.error_fields = {name: "new_time"}
+            if name == "received_at" and not self.instance.deadline_given and is_plausible_date(new_time):
+                self.instance.deadline = ticket_deadline(new_time, self.instance.request_type, sla=sla_table(),
+                                                         calendar=WorkCalendar.load())
+        return cleaned
+
+    @property
+    def corrected_action(self):
+        return CORRECTABLE_TIMES[self.cleaned_data["time_name"]]
+
+    def step_note(self):
+        name = self.cleaned_data["time_name"]
+        old, new = (timezone.localtime(t) for t in (self.old_times[name], self.cleaned_data["new_time"]))
+        shown_new = f"{new:%H:%M}" if new.date() == old.date() else f"{new:%Y-%m-%d %H:%M}"
+        return f"{self._label(name)} {old:%Y-%m-%d %H:%M} → {shown_new}：{self.cleaned_data['reason']}"[:200]
 
 
 TICKET_ACTION_FORMS = {

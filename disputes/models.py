@@ -319,10 +319,20 @@ def _out_of_order(label, on_date, relation, point):
 
 
 class Satisfaction(models.TextChoices):
+    """A 回访's result. NOT_SURVEYED is no result: the ticket has had no 回访 yet (the stored default)."""
+
     NOT_SURVEYED = "not_surveyed", "未回访"
     SATISFIED = "satisfied", "满意"
     FAIRLY_SATISFIED = "fairly_satisfied", "基本满意"
     DISSATISFIED = "dissatisfied", "不满意"
+    UNREACHABLE = "unreachable", "联系不上"
+    REFUSED = "refused", "拒绝回访"
+
+
+class SurveyMethod(models.TextChoices):
+    PHONE = "phone", "电话"
+    VISIT = "visit", "上门"
+    SMS = "sms", "短信"
 
 
 class Ticket(TownshipRecord):
@@ -381,6 +391,11 @@ class Ticket(TownshipRecord):
                                          help_text="否：按诉求类型的工作日时限自动计算。")
     extended_deadline = models.DateField("延期后时限", null=True, blank=True, validators=[validate_plausible_date])
     extension_reason = models.CharField("延期原因", max_length=200, blank=True)
+    extension_granted_by = models.CharField("批准单位/文号或批准人", max_length=100, blank=True,
+                                            help_text="延期由12345平台批准，例如：县12345热线办 延字〔2021〕15号")
+    extension_applied_on = models.DateField("申请延期日期", null=True, blank=True,
+                                            validators=[validate_plausible_date],
+                                            help_text="须在办理时限届满前申请；已逾期的工单不能延期。")
     state = models.CharField("工单状态", max_length=20, choices=State.choices, default=State.RECEIVED)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True, validators=[validate_plausible_date])
     returned_at = models.DateTimeField("退单时间", null=True, blank=True, validators=[validate_plausible_date])
@@ -389,6 +404,8 @@ class Ticket(TownshipRecord):
     reply = models.TextField("答复内容", blank=True)
     satisfaction = models.CharField("回访满意度", max_length=20, choices=Satisfaction.choices,
                                     default=Satisfaction.NOT_SURVEYED)
+    survey_method = models.CharField("回访方式", max_length=10, choices=SurveyMethod.choices, blank=True)
+    surveyed_at = models.DateTimeField("回访时间", null=True, blank=True, validators=[validate_plausible_date])
 
     # The audit log records that these changed, never their values. The title stays in the log (and in the
     # record's name): the county office reads it in every township's list too.
@@ -417,8 +434,17 @@ class Ticket(TownshipRecord):
         return self.is_open and self.due is not None and self.due < (today or timezone.localdate())
 
     @property
+    def on_time_deadline(self):
+        """The day a closure is measured against: the deadline in force, except after an extension applied for
+        when the ticket was already overdue (only older records can have one), which does not excuse the delay.
+        The selectors' `on_time_by` annotation is the same rule in SQL."""
+        if self.extension_applied_on and self.deadline and self.extension_applied_on > self.deadline:
+            return self.deadline
+        return self.due
+
+    @property
     def closed_on_time(self):
-        return self.closed_at is not None and timezone.localtime(self.closed_at).date() <= self.due
+        return self.closed_at is not None and timezone.localtime(self.closed_at).date() <= self.on_time_deadline
 
     def save(self, *args, **kwargs):
         self.caller_phone = mask_phone(self.caller_phone)
@@ -437,30 +463,76 @@ class Ticket(TownshipRecord):
         self._clean_times()
         self._clean_state()
 
+    # Each step's time and the earlier steps it may not precede, nearest first (受理 ≤ 签收 ≤ 办结/退单 ≤ 回访).
+    STEP_ORDER = {
+        "signed_at": ("received_at",),
+        "returned_at": ("signed_at", "received_at"),
+        "closed_at": ("signed_at", "received_at"),
+        "surveyed_at": ("closed_at",),
+    }
+
+    def _plausible(self, name):
+        moment = getattr(self, name)
+        return moment if moment and is_plausible_date(moment) else None
+
+    def _label_and_time(self, name):
+        return f"{self._meta.get_field(name).verbose_name}（{timezone.localtime(getattr(self, name)):%Y-%m-%d %H:%M}）"
+
     def _clean_times(self):
         """Compares only plausible times: an implausible one has its own field error already (clean_fields), and
         comparing it across time zones could overflow."""
         errors = {}
         now = timezone.now()
-        received_at = self.received_at if self.received_at and is_plausible_date(self.received_at) else None
-        received = timezone.localtime(received_at).date() if received_at else None
-        for name in ("signed_at", "returned_at", "closed_at"):
-            moment = getattr(self, name)
-            if not moment or not is_plausible_date(moment):
+        for name, earlier_names in self.STEP_ORDER.items():
+            moment = self._plausible(name)
+            if not moment:
                 continue
-            if received_at and moment < received_at:
-                label = self._meta.get_field(name).verbose_name
-                errors[name] = f"{label}不能早于受理时间 {timezone.localtime(received_at):%Y-%m-%d %H:%M}。"
+            earlier = next((e for e in earlier_names if self._plausible(e) and moment < getattr(self, e)), None)
+            if earlier:
+                errors[name] = f"{self._label_and_time(name)}不能早于{self._label_and_time(earlier)}。"
             elif moment > now:
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
+        received_at = self._plausible("received_at")
+        if received_at and received_at > now:
+            errors["received_at"] = "受理时间不能晚于现在。"
+        received = timezone.localtime(received_at).date() if received_at else None
         if self.deadline and received and self.deadline < received:
             errors["deadline"] = "办理时限不能早于受理时间。"
-        if self.extended_deadline and self.deadline and self.extended_deadline <= self.deadline:
-            errors["extended_deadline"] = "延期后时限应晚于原办理时限。"
-        if self.extended_deadline and not self.extension_reason.strip():
-            errors["extension_reason"] = "延期必须填写原因。"
+        errors.update(self._extension_errors(received))
         if errors:
             raise ValidationError(errors)
+
+    def _extension_errors(self, received):
+        """A 延期 is applied for before the deadline and granted by the platform, which the record names."""
+        errors = {}
+        if not self.extended_deadline:
+            if self.extension_applied_on or self.extension_granted_by.strip():
+                errors["extended_deadline"] = "填写了延期申请或批准，必须填写延期后时限。"
+            return errors
+        if self.deadline and self.extended_deadline <= self.deadline:
+            errors["extended_deadline"] = "延期后时限应晚于原办理时限。"
+        if not self.extension_reason.strip():
+            errors["extension_reason"] = "延期必须填写原因。"
+        if not self.extension_granted_by.strip():
+            errors["extension_granted_by"] = "延期须经12345平台批准：请填写批准单位/文号或批准人。"
+        applied_on = self.extension_applied_on
+        if not applied_on:
+            errors["extension_applied_on"] = "请填写申请延期日期。"
+        elif message := self._applied_on_error(applied_on, received):
+            errors["extension_applied_on"] = message
+        return errors
+
+    def _applied_on_error(self, applied_on, received):
+        if not is_plausible_date(applied_on):
+            return None  # it has its own field error
+        if self.deadline and applied_on > self.deadline:
+            return (f"申请延期日期（{applied_on:%Y-%m-%d}）晚于办理时限（{self.deadline:%Y-%m-%d}）："
+                    "延期须在办理时限届满前申请，已逾期的工单不能延期。")
+        if received and applied_on < received:
+            return "申请延期日期不能早于受理时间。"
+        if applied_on > timezone.localdate():
+            return "申请延期日期不能晚于今天。"
+        return None
 
     def _clean_state(self):
         errors = {}
@@ -473,12 +545,17 @@ class Ticket(TownshipRecord):
             errors["return_reason"] = "退单必须填写原因。"
         if self.satisfaction != Satisfaction.NOT_SURVEYED and self.state != self.State.CLOSED:
             errors["satisfaction"] = "工单办结后才能回访满意度。"
+        if self.satisfaction == Satisfaction.NOT_SURVEYED:
+            for name in ("survey_method", "surveyed_at"):
+                if getattr(self, name):
+                    errors[name] = f"未回访的工单不能有{self._meta.get_field(name).verbose_name}。"
         if errors:
             raise ValidationError(errors)
 
 
 class TicketStep(models.Model):
-    """One step of a ticket's life (受理, 签收, 延期, 退单, 办结, 回访), dated and signed."""
+    """One step of a ticket's life (受理, 签收, 延期, 退单, 办结, 回访), dated and signed; a 更正 records a corrected
+    step time (old → new, and why)."""
 
     class Action(models.TextChoices):
         RECEIVE = "receive", "受理"
@@ -487,6 +564,7 @@ class TicketStep(models.Model):
         RETURN = "return", "退单"
         CLOSE = "close", "办结"
         SURVEY = "survey", "回访"
+        CORRECT = "correct", "更正"
         IMPORT = "import", "导入"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="steps", verbose_name="工单")

@@ -4,8 +4,8 @@ selector takes the township first and filters by it explicitly (it also works in
 Definitions (DOMAIN.md §3–4):
 - 化解率 = disputes resolved (a 化解日期 is recorded) ÷ disputes received; in progress = still 登记/调解中/已流转;
   a dispute that ended 未化解 (引导诉讼、仲裁) is neither.
-- 办结率 = closed ÷ 应办理 (received minus tickets returned to the platform); 按期办结率 = closed on or before the
-  deadline in force (the extended one after a 延期) ÷ 应办理; 满意率 = (满意 + 基本满意) ÷ 回访数, 未回访 excluded.
+- 办结率 = closed ÷ 应办理 (received minus tickets returned to the platform); 按期办结率 and 满意率: see
+  TicketFigures (each rate's 口径 is a constant next to it, shown where the figure is shown).
 - Overdue = open (待签收/办理中) with the deadline in force before today; due soon = open and due within the next
   2 working days (today included).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, DateField, F, Max, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,9 +44,18 @@ class TicketFigures:
     returned: int
     closed: int
     closed_on_time: int
+    open_overdue: int
     surveyed: int
     satisfied: int
     dissatisfied: int
+
+    ON_TIME_RATE_DEFINITION = (
+        "按期办结率 = 按期办结数 ÷（已办结数 + 逾期未办结数）。按期：办结日不晚于办理时限（经批准延期的按延期后时限，"
+        "逾期后才申请的延期不算）；未到期的在办工单和退单不计入。"
+    )
+    SATISFACTION_RATE_DEFINITION = (
+        "满意率 =（满意 + 基本满意）÷（满意 + 基本满意 + 不满意）；联系不上、拒绝回访和未回访的不计入。"
+    )
 
     @property
     def to_handle(self):
@@ -58,15 +67,21 @@ class TicketFigures:
 
     @property
     def on_time_rate(self):
-        return _ratio(self.closed_on_time, self.to_handle)
+        """See ON_TIME_RATE_DEFINITION: open tickets not yet due are not late, so they are not counted."""
+        return _ratio(self.closed_on_time, self.closed + self.open_overdue)
+
+    @property
+    def rated(self):
+        """回访 with a satisfaction result (联系不上 and 拒绝回访 have none)."""
+        return self.satisfied + self.dissatisfied
 
     @property
     def satisfaction_rate(self):
-        return _ratio(self.satisfied, self.surveyed)
+        return _ratio(self.satisfied, self.rated)
 
     @property
     def dissatisfaction_rate(self):
-        return _ratio(self.dissatisfied, self.surveyed)
+        return _ratio(self.dissatisfied, self.rated)
 
 
 def dispute_queryset(*, township):
@@ -74,7 +89,12 @@ def dispute_queryset(*, township):
 
 
 def ticket_queryset(*, township):
-    return Ticket.objects.active().filter(township=township).annotate(due_on=Coalesce("extended_deadline", "deadline"))
+    """Annotated with `due_on`, the deadline in force, and `on_time_by`, the day a closure is measured against
+    (Ticket.on_time_deadline: an extension applied for after the deadline does not excuse the delay)."""
+    due_on = Coalesce("extended_deadline", "deadline")
+    on_time_by = Case(When(extension_applied_on__gt=F("deadline"), then=F("deadline")), default=due_on,
+                      output_field=DateField())
+    return Ticket.objects.active().filter(township=township).annotate(due_on=due_on, on_time_by=on_time_by)
 
 
 def dispute_figures(disputes):
@@ -87,15 +107,17 @@ def dispute_figures(disputes):
     return DisputeFigures(**counts)
 
 
-def ticket_figures(tickets):
-    """Figures of an annotated ticket queryset (from `ticket_queryset`, filtered as the caller likes)."""
+def ticket_figures(tickets, *, today):
+    """Figures of an annotated ticket queryset (from `ticket_queryset`, filtered as the caller likes); `today`
+    decides which open tickets are overdue."""
     closed = Q(state=Ticket.State.CLOSED)
     surveyed = ~Q(satisfaction=Satisfaction.NOT_SURVEYED)
     counts = tickets.aggregate(
         received=Count("pk"),
         returned=Count("pk", filter=Q(state=Ticket.State.RETURNED)),
         closed=Count("pk", filter=closed),
-        closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("due_on"))),
+        closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("on_time_by"))),
+        open_overdue=Count("pk", filter=Q(state__in=Ticket.OPEN_STATES, on_time_by__lt=today)),
         surveyed=Count("pk", filter=surveyed),
         satisfied=Count("pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED])),
         dissatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
@@ -108,9 +130,11 @@ def dispute_stats(*, township, year):
     return dispute_figures(dispute_queryset(township=township).filter(received_on__year=year))
 
 
-def ticket_stats(*, township, year):
-    """Tickets received in `year`: received, closed, closed_on_time, surveyed, satisfied (+ the rates)."""
-    return ticket_figures(ticket_queryset(township=township).filter(received_at__year=year))
+def ticket_stats(*, township, year, today=None):
+    """Tickets received in `year`: received, closed, closed_on_time, surveyed, satisfied (+ the rates), open
+    tickets counted overdue as of `today` (by default the current day)."""
+    return ticket_figures(ticket_queryset(township=township).filter(received_at__year=year),
+                          today=today or timezone.localdate())
 
 
 def open_tickets(*, township):
@@ -201,7 +225,7 @@ def ticket_filtered(*, township, filters, today, calendar, with_callers):
         last_day = calendar.add_working_days(today, 2)
         tickets = tickets.filter(state__in=Ticket.OPEN_STATES, due_on__gte=today, due_on__lte=last_day)
     elif deadline == "late":
-        tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("due_on"))
+        tickets = tickets.filter(state=Ticket.State.CLOSED, closed_at__date__gt=F("on_time_by"))
     return tickets
 
 

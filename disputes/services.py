@@ -87,3 +87,20 @@ def note_add(*, township, user, record, form, request=None):
         detail={"办理记录": note.get_kind_display()},
     )
     return note
+
+
+@transaction.atomic
+def ticket_correct_time(*, township, user, form, request=None):
+    """更正时间 (form: TicketTimeCorrectionForm): the ticket's time and its step's time corrected, and the
+    correction (old → new, why) kept as a step of its own."""
+    ticket = record_save(township=township, user=user, form=form, request=request)
+    name = form.cleaned_data["time_name"]
+    corrected_step = ticket.steps.filter(action=form.corrected_action).order_by("-happened_at", "-pk").first()
+    if corrected_step:
+        corrected_step.happened_at = getattr(ticket, name)
+        corrected_step.save(update_fields=["happened_at"])
+    TicketStep.objects.create(
+        ticket=ticket, action=TicketStep.Action.CORRECT, happened_at=timezone.now(), note=form.step_note(),
+        recorded_by=user,
+    )
+    return ticket

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tickets/<int:pk>/edit/", views.ticket_edit, name="ticket_edit"),
     re_path(rf"^tickets/(?P<pk>\d+)/(?P<action>{'|'.join(TICKET_ACTION_FORMS)})/$", views.ticket_action,
             name="ticket_action"),
+    path("tickets/<int:pk>/correct/", views.ticket_correct_time, name="ticket_correct_time"),
     path("tickets/<int:pk>/void/", views.ticket_void, name="ticket_void"),
     path("tickets/<int:pk>/notes/new/", views.ticket_note, name="ticket_note"),
 ]

@@ -14,6 +14,7 @@ from disputes.forms import (
     HandlingNoteForm,
     TicketFilterForm,
     TicketForm,
+    TicketTimeCorrectionForm,
 )
 from disputes.models import Dispute, Ticket
 from disputes.workdays import WorkCalendar
@@ -156,7 +157,7 @@ def ticket_list(request, township):
         township=township, filters=form.values(), today=today, calendar=WorkCalendar.load(),
         with_callers=_can_see_names(request.user, township),
     )
-    figures = selectors.ticket_figures(tickets)
+    figures = selectors.ticket_figures(tickets, today=today)
     tickets, sort = sort_queryset(request, tickets.select_related("village"), TICKET_SORT, "-received_at")
     page, query = paginate(request, tickets)
     return render(request, "disputes/ticket_list.html", {
@@ -218,8 +219,7 @@ def ticket_detail(request, township, pk):
         "steps": selectors.ticket_timeline(ticket, edit_fields=TicketForm.Meta.fields),
         "overdue": ticket.is_overdue(), "show_callers": _can_see_names(request.user, township),
         "can_edit": request.user.can(Perm.EDIT_RECORDS),
-        "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items()
-                    if ticket.state in form.from_states],
+        "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items() if not form.refusal(ticket)],
     })
 
 
@@ -228,8 +228,8 @@ def ticket_action(request, township, pk, action):
     form_class = TICKET_ACTION_FORMS[action]
     ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
     detail_url = ticket_url(township, ticket)
-    if ticket.state not in form_class.from_states:
-        messages.info(request, f"工单当前为“{ticket.get_state_display()}”，不能{form_class.title}。")
+    if refusal := form_class.refusal(ticket):
+        messages.info(request, refusal)
         return redirect(detail_url)
     state_label = ticket.get_state_display()
     form = form_class(request.POST or None, instance=ticket)
@@ -243,6 +243,27 @@ def ticket_action(request, township, pk, action):
             return redirect(detail_url)
     return render(request, "disputes/record_action.html", {
         "township": township, "record": ticket, "form": form, "title": form_class.title, "cancel_url": detail_url,
+        "state_label": state_label,
+        "list_url": "disputes:ticket_list", "list_label": "12345工单",
+    })
+
+
+@permission_required(Perm.EDIT_RECORDS)
+def ticket_correct_time(request, township, pk):
+    ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
+    detail_url = ticket_url(township, ticket)
+    state_label = ticket.get_state_display()
+    form = TicketTimeCorrectionForm(request.POST or None, instance=ticket)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_correct_time(township=township, user=request.user, form=form, request=request)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, f"{ticket.ticket_number}：已更正时间")
+            return redirect(detail_url)
+    return render(request, "disputes/record_action.html", {
+        "township": township, "record": ticket, "form": form, "title": "更正时间", "cancel_url": detail_url,
         "state_label": state_label,
         "list_url": "disputes:ticket_list", "list_label": "12345工单",
     })

@@ -34,7 +34,7 @@ def _register_and_close_a_ticket(page, live_server, demo):
     page.get_by_role("button", name="保存").click()
 
     expect(page.locator("#deadline")).to_contain_text("2021年10月9日")  # 国庆 skipped, the 调休 Saturday counted
-    expect(page.get_by_text("139****6138")).to_be_visible()
+    expect(page.locator("#caller-phone")).to_have_text("139****6138")
     page.wait_for_load_state()
     assert "13907126138" not in page.content()
     screenshot(page, "disputes-ticket-detail")
@@ -43,7 +43,8 @@ def _register_and_close_a_ticket(page, live_server, demo):
     page.locator("#id_closed_at").fill("2021-09-29T16:00")
     page.locator("#id_reply").fill("已告知缴费标准和缴费渠道。")
     page.get_by_role("button", name="确认办结").click()
-    expect(page.locator("#id_closed_at-error")).to_have_text(re.compile(r"^办结时间不能早于受理时间 2021-09-30 10:00"))
+    expect(page.locator("#id_closed_at-error")).to_have_text(
+        re.compile(r"^办结时间（2021-09-29 16:00）不能早于受理时间（2021-09-30 10:00）"))
     screenshot(page, "disputes-ticket-close-error")
 
     page.locator("#id_closed_at").fill("2021-10-08T16:00")

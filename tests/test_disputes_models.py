@@ -90,7 +90,7 @@ def test_a_case_number_is_unique_within_a_township(demo):
 def test_a_ticket_cannot_close_before_it_was_received(demo):
     ticket = make_ticket(demo.xilian, received_at=_local(2021, 9, 30, 10))
     ticket.state, ticket.reply, ticket.closed_at = Ticket.State.CLOSED, "已答复。", _local(2021, 9, 29, 10)
-    assert _errors(ticket)["closed_at"] == ["办结时间不能早于受理时间 2021-09-30 10:00。"]
+    assert _errors(ticket)["closed_at"] == ["办结时间（2021-09-29 10:00）不能早于受理时间（2021-09-30 10:00）。"]
 
 
 def test_closing_a_ticket_in_the_portal_needs_a_reply(demo):

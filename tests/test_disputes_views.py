@@ -73,10 +73,23 @@ def test_a_computed_deadline_follows_a_corrected_receipt_time(staff_client, demo
     staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
     with scopes_disabled():
         ticket = Ticket.objects.get()
-    staff_client.post(_url(demo, "ticket_edit", pk=ticket.pk), _ticket_data(
-        demo, received_at="2021-09-28T10:00", deadline="2021-10-09", loaded_version=ticket.version))
+    staff_client.post(_url(demo, "ticket_correct_time", pk=ticket.pk), {
+        "time_name": "received_at", "new_time": "2021-09-28 10:00", "reason": "平台派单时间为9月28日",
+        "loaded_version": ticket.version})
     ticket.refresh_from_db()
     assert ticket.deadline == date(2021, 9, 30)
+    with scopes_disabled():
+        assert ticket.steps.get(action="receive").happened_at == timezone.make_aware(datetime(2021, 9, 28, 10))
+
+
+def test_the_receipt_time_is_not_changed_silently_by_an_edit(staff_client, demo):
+    staff_client.post(_url(demo, "ticket_create"), _ticket_data(demo))
+    with scopes_disabled():
+        ticket = Ticket.objects.get()
+    staff_client.post(_url(demo, "ticket_edit", pk=ticket.pk), _ticket_data(
+        demo, received_at="2021-09-28T10:00", title="医保缴费渠道咨询", loaded_version=ticket.version))
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.received_at) == ("医保缴费渠道咨询", timezone.make_aware(datetime(2021, 9, 30, 10)))
 
 
 def test_the_full_phone_number_reaches_neither_page_nor_audit_log(staff_client, demo):
@@ -101,20 +114,25 @@ def test_closing_before_receipt_is_refused_next_to_the_field(staff_client, demo)
     response = staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action="close"), {
         "closed_at": "2021-09-29T10:00", "reply": "已答复。", "loaded_version": ticket.version,
     })
-    assert response.context["form"].errors["closed_at"] == ["办结时间不能早于受理时间 2021-09-30 10:00。"]
+    assert response.context["form"].errors["closed_at"] == [
+        "办结时间（2021-09-29 10:00）不能早于受理时间（2021-09-30 10:00）。"]
     ticket.refresh_from_db()
     assert ticket.state == Ticket.State.RECEIVED
 
 
-def test_a_ticket_walks_from_signing_to_survey(staff_client, demo):
+def test_a_ticket_walks_from_signing_to_survey(staff_client, demo, time_machine):
     ticket = make_ticket(demo.xilian)
     steps = [
-        ("sign", {"signed_at": "2021-09-30T11:00"}),
-        ("extend", {"extended_deadline": "2021-10-15", "extension_reason": "需现场核实"}),
-        ("close", {"closed_at": "2021-10-12T16:00", "reply": "已告知缴费渠道。"}),
-        ("survey", {"satisfaction": "satisfied", "note": "电话回访"}),
+        ("2021-09-30 11:00", "sign", {"signed_at": "2021-09-30T11:00"}),
+        ("2021-10-08 09:00", "extend", {"extension_applied_on": "2021-10-08", "extension_granted_by": "县12345热线办",
+                                        "extended_deadline": "2021-10-15", "extension_reason": "需现场核实"}),
+        ("2021-10-12 16:00", "close", {"closed_at": "2021-10-12T16:00", "reply": "已告知缴费渠道。"}),
+        ("2021-10-13 10:00", "survey", {"surveyed_at": "2021-10-13T10:00", "survey_method": "phone",
+                                        "satisfaction": "satisfied", "note": "诉求人认可答复"}),
     ]
-    for action, data in steps:
+    for moment, action, data in steps:
+        time_machine.move_to(f"{moment} +08:00", tick=False)
+        demo.client_for(staff_client, "xilian_staff")  # days pass: a new session, not the idle one
         ticket.refresh_from_db()
         response = staff_client.post(_url(demo, "ticket_action", pk=ticket.pk, action=action),
                                      {**data, "loaded_version": ticket.version})

@@ -61,6 +61,7 @@ PAGES = [
     Page("disputes:ticket_detail", READERS, kwargs=_ticket),
     Page("disputes:ticket_edit", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_action", STAFF_ONLY, kwargs=_ticket_action),
+    Page("disputes:ticket_correct_time", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_void", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_note", STAFF_ONLY, kwargs=_ticket),
 ]
