@@ -14,6 +14,7 @@ from disputes.models import (
     RequestType,
     RiskLevel,
     Satisfaction,
+    SurveyMethod,
     Ticket,
     TicketStep,
     case_number_sort_key,
@@ -184,6 +185,17 @@ class TicketResource(LedgerResource):
         attribute="extended_deadline", column_name="延期后时限", widget=DateTimeWidget(date_only=True), readonly=True
     )
     extension_reason = Field(attribute="extension_reason", column_name="延期原因", widget=TextWidget(), readonly=True)
+    extension_granted_by = Field(
+        attribute="extension_granted_by", column_name="延期批准单位/文号或批准人", widget=TextWidget(), readonly=True
+    )
+    extension_applied_on = Field(
+        attribute="extension_applied_on", column_name="申请延期日期", widget=DateTimeWidget(date_only=True),
+        readonly=True,
+    )
+    survey_method = Field(
+        attribute="survey_method", column_name="回访方式", widget=ChoiceWidget(SurveyMethod), readonly=True
+    )
+    surveyed_at = Field(attribute="surveyed_at", column_name="回访时间", widget=DateTimeWidget(), readonly=True)
     returned_at = Field(attribute="returned_at", column_name="退单时间", widget=DateTimeWidget(), readonly=True)
     return_reason = Field(attribute="return_reason", column_name="退单原因", widget=TextWidget(), readonly=True)
 

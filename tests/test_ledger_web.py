@@ -204,12 +204,14 @@ def test_the_export_holds_what_the_detail_page_shows_and_the_import_ignores_it(c
     with scope(township=demo.xilian):
         Ticket.objects.filter(ticket_number="XW1").update(
             signed_at=timezone.make_aware(datetime(2021, 1, 28, 9, 0)), extended_deadline=date(2021, 3, 1),
-            extension_reason="需现场核实",
+            extension_reason="需现场核实", extension_granted_by="县12345平台 徐12345延〔2021〕3号",
+            extension_applied_on=date(2021, 2, 1),
         )
     content = clerk.get(url("ledger_export", demo), {"format": "csv"}).content
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     row = dict(zip(table[0], table[1], strict=True))
     assert (row["签收时间"], row["延期后时限"], row["延期原因"]) == ("2021-01-28 09:00", "2021-03-01", "需现场核实")
+    assert (row["延期批准单位/文号或批准人"], row["申请延期日期"]) == ("县12345平台 徐12345延〔2021〕3号", "2021-02-01")
     assert {"退单时间", "退单原因"} <= set(table[0])
     edited = [table[0], [*table[1][: table[0].index("签收时间")], "2021-02-01 09:00", "", "改过的原因", "", ""]]
     back = run(TicketResource, demo.xilian, csv_bytes(edited))
