@@ -14,6 +14,7 @@ from disputes.models import (
     DisputeStep,
     RequestType,
     Satisfaction,
+    SurveyMethod,
     Ticket,
     TicketStep,
     seed_dispute_categories,
@@ -195,8 +196,10 @@ def load_tickets(township, *, years, total, open_count, late_count, rng):
                           satisfaction=satisfactions[index])
             steps.append((TicketStep.Action.CLOSE, closed_at, reply))
             if satisfactions[index] != Satisfaction.NOT_SURVEYED:
-                steps.append((TicketStep.Action.SURVEY, closed_at + timedelta(days=2),
-                              Satisfaction(satisfactions[index]).label))
+                surveyed_at = closed_at + timedelta(days=2)
+                fields.update(survey_method=SurveyMethod.PHONE, surveyed_at=surveyed_at)
+                steps.append((TicketStep.Action.SURVEY, surveyed_at,
+                              f"{Satisfaction(satisfactions[index]).label}（电话）"))
         number = f"XW{received_at:%Y%m%d}{index + 1:04d}"
         _save_ticket(township, user, number, fields, steps)
 
