@@ -337,7 +337,10 @@ class TicketActionForm(ModelErrorsShownMixin, VersionedModelForm):
         return cleaned
 
     def step_time(self):
-        return self.cleaned_data[self.time_field] if self.time_field else timezone.now()
+        """The time the clerk gave, or now to the minute (as every time a clerk types is)."""
+        if self.time_field:
+            return self.cleaned_data[self.time_field]
+        return timezone.now().replace(second=0, microsecond=0)
 
     def step_note(self):
         return self.cleaned_data.get(self.note_field, "") if self.note_field else ""
@@ -580,6 +583,7 @@ class HandlingNoteForm(forms.ModelForm):
         model = HandlingNote
         fields = ["happened_at", "kind", "text"]
         widgets = {"happened_at": DATETIME_INPUT, "text": forms.Textarea}
+        field_classes = {"happened_at": TypedDateTimeField}
         help_texts = {"text": "例如：电话联系诉求人，约定明日现场查看；或：召开协调会，双方同意按原走向修复排水沟。"}
 
     def __init__(self, *args, record, **kwargs):

@@ -94,3 +94,11 @@ def test_another_townships_staff_cannot_add_a_note(client, demo):
     assert response.status_code == 404
     with scope(township=demo.xilian):
         assert not HandlingNote.objects.exists()
+
+
+def test_a_note_time_is_accepted_as_a_clerk_types_it(clerk, demo):
+    ticket = make_ticket(demo.xilian)
+    clerk.post(_url(demo, "ticket_note", pk=ticket.pk), {"happened_at": "2021/10/8 9:30", "kind": "site_visit",
+                                                         "text": "现场核查。"})
+    with scope(township=demo.xilian):
+        assert HandlingNote.objects.get().happened_at.strftime("%Y-%m-%d %H:%M") == "2021-10-08 01:30"  # UTC
