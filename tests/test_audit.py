@@ -130,7 +130,7 @@ def test_a_callers_name_changed_in_the_form_is_logged_as_changed_without_the_nam
     assert row.changes["caller_name"] == [PERSONAL_HIDDEN, PERSONAL_HIDDEN]
     assert row.changes["caller_phone"] == [None, PERSONAL_HIDDEN]
     logged = _logged_text(username="xilian_staff")
-    assert "林" not in logged and "6138" not in logged
+    assert "林" not in logged and "****6138" not in logged and "13907126138" not in logged
 
 
 def test_the_auditor_reads_that_a_personal_field_changed(client, demo):
