@@ -102,3 +102,12 @@ def test_a_note_time_is_accepted_as_a_clerk_types_it(clerk, demo):
                                                          "text": "现场核查。"})
     with scope(township=demo.xilian):
         assert HandlingNote.objects.get().happened_at.strftime("%Y-%m-%d %H:%M") == "2021-10-08 01:30"  # UTC
+
+
+def test_a_ticket_of_another_township_under_ones_own_address_is_not_found(clerk, demo):
+    theirs = make_ticket(demo.maichen, ticket_number="MC1")
+    response = clerk.post(_url(demo, "ticket_note", pk=theirs.pk), {
+        "happened_at": "2021-10-08T09:30", "kind": "phone", "text": "越权。",
+    })
+    assert response.status_code == 404
+    assert clerk.get(_url(demo, "ticket_detail", pk=theirs.pk)).status_code == 404
