@@ -39,6 +39,11 @@ class DisputeFigures:
     def resolution_rate(self):
         return _ratio(self.resolved, self.received)
 
+    @property
+    def not_resolved(self):
+        """受理 − 已化解: what the annual report calls 正在办理 (in progress and 未化解 alike)."""
+        return self.received - self.resolved
+
 
 @dataclass(frozen=True)
 class TicketFigures:

@@ -3,8 +3,8 @@ from, so that no two pages can disagree. Each figure says what it is (label, uni
 to the clerk with it) and which records it counts (a link to the filtered list). The counting itself lives in the
 record apps' selectors; this module names, defines and links the figures.
 
-As of a date (统计截止日期, by default a report's 成文日期): the records received in the year up to that day, in the
-states they had that day, so that a report rendered again later gives the same numbers.
+As of a date (a report's 统计截止日期, by default its 成文日期; without one, today): the records received in the year
+up to that day, in the states they had that day, so that a report rendered again later gives the same numbers.
 """
 
 from collections.abc import Mapping
@@ -20,8 +20,6 @@ from disputes.models import Ticket
 from disputes.selectors import TicketFigures
 from publicity import selectors as publicity_selectors
 
-AS_OF_NOTE = "截至统计截止日期"
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -31,10 +29,6 @@ class Figure:
     definition: str  # 口径, in words a clerk can check against the records
     value: int | float | None  # a count, or a rate in [0, 1] (None when there is nothing to divide by)
     list_url: str  # the list of the records it counts, under /t/<code>/
-
-    @property
-    def is_rate(self):
-        return self.unit == "%"
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,7 @@ def _figures(*, townships, year, as_of):
     coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
     return {
         township: TownshipFigures(township, year, as_of, {figure.key: figure for figure in [
-            *_publicity_figures(township, year, as_of, events[township.pk], studies[township.pk]),
+            *_publicity_figures(township, year, events[township.pk], studies[township.pk]),
             *_dispute_figures(township, year, disputes[township.pk]),
             *_ticket_figures(township, year, tickets[township.pk]),
             *_lawyer_figures(township, as_of, coverage[township.pk]),
@@ -95,11 +89,10 @@ def _figures(*, townships, year, as_of):
 
 
 def _list_url(name, township, **filters):
-    url = reverse(name, kwargs={"township": township.code})
-    return f"{url}?{urlencode(filters)}" if filters else url
+    return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
 
 
-def _publicity_figures(township, year, as_of, events, studies):
+def _publicity_figures(township, year, events, studies):
     events_url = _list_url("publicity:event_list", township, year=year)
     studies_url = _list_url("publicity:study_list", township, year=year)
     return [
@@ -124,8 +117,9 @@ def _dispute_figures(township, year, disputes):
         Figure("dispute_resolution_rate", "纠纷化解率", "%",
                "化解率 = 已化解数 ÷ 受理数。", disputes.resolution_rate, url()),
         Figure("disputes_in_progress", "纠纷在办数", "宗",
-               f"在办数 = 受理数 − 已化解数：{AS_OF_NOTE}尚未化解的纠纷，已流转的和未化解（引导诉讼、仲裁）的也计入。",
-               disputes.received - disputes.resolved, url(state="open")),
+               "在办数 = 受理数 − 已化解数：截至统计截止日期尚未化解的纠纷，"
+               "已流转的和未化解（引导诉讼、仲裁）的也计入。",
+               disputes.not_resolved, url(state="open")),
     ]
 
 
@@ -140,10 +134,11 @@ def _ticket_figures(township, year, tickets):
                "受理的工单中，办结时间在统计截止日期当天结束前的个数。", tickets.closed,
                url(state=Ticket.State.CLOSED.value)),
         Figure("ticket_closing_rate", "工单办结率", "%",
-               f"办结率 = 已办结数 ÷（受理数 − 退单数）；退单数为{AS_OF_NOTE}已退回平台的工单。",
+               "办结率 = 已办结数 ÷（受理数 − 退单数）；退单数为截至统计截止日期已退回平台的工单。",
                tickets.closing_rate, url()),
         Figure("ticket_on_time_rate", "按期办结率", "%",
-               f"{TicketFigures.ON_TIME_RATE_DEFINITION}按{AS_OF_NOTE}的办理情况计算。", tickets.on_time_rate, url()),
+               f"{TicketFigures.ON_TIME_RATE_DEFINITION}按统计截止日期当天的办理情况计算。",
+               tickets.on_time_rate, url()),
         Figure("ticket_satisfaction_rate", "满意率", "%",
                f"{TicketFigures.SATISFACTION_RATE_DEFINITION}回访时间在统计截止日期以后的不计。",
                tickets.satisfaction_rate, url()),
