@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, DateField, F, Max, Q, When
+from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from disputes.models import MAX_CASE_SERIAL, Dispute, Satisfaction, Ticket
+from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Ticket
 from xilian.models import AuditLog
+
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
 
 
 def _ratio(part, whole):
@@ -36,6 +38,11 @@ class DisputeFigures:
     @property
     def resolution_rate(self):
         return _ratio(self.resolved, self.received)
+
+    @property
+    def not_resolved(self):
+        """受理 − 已化解: what the annual report calls 正在办理 (in progress and 未化解 alike)."""
+        return self.received - self.resolved
 
 
 @dataclass(frozen=True)
@@ -88,41 +95,82 @@ def dispute_queryset(*, township):
     return Dispute.objects.active().filter(township=township)
 
 
-def ticket_queryset(*, township):
-    """Annotated with `due_on`, the deadline in force, and `on_time_by`, the day a closure is measured against
-    (Ticket.on_time_deadline: an extension applied for after the deadline does not excuse the delay)."""
+def _with_deadlines(tickets):
     due_on = Coalesce("extended_deadline", "deadline")
     on_time_by = Case(When(extension_applied_on__gt=F("deadline"), then=F("deadline")), default=due_on,
                       output_field=DateField())
-    return Ticket.objects.active().filter(township=township).annotate(due_on=due_on, on_time_by=on_time_by)
+    return tickets.annotate(due_on=due_on, on_time_by=on_time_by)
+
+
+def ticket_queryset(*, township):
+    """Annotated with `due_on`, the deadline in force, and `on_time_by`, the day a closure is measured against
+    (Ticket.on_time_deadline: an extension applied for after the deadline does not excuse the delay)."""
+    return _with_deadlines(Ticket.objects.active().filter(township=township))
+
+
+def end_of_day(day):
+    """The last moment of `day`, local time: a ticket closed that evening counts as closed as of that day."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def _dated(field, limit):
+    """Q that `field` is on or before `limit`; no condition when limit is None (the record as it stands)."""
+    return Q(**{f"{field}__lte": limit}) if limit is not None else Q()
+
+
+def dispute_counts(*, as_of=None):
+    """The Count expressions of DisputeFigures, for `aggregate` or a grouped `annotate`: as the disputes stand now
+    (as_of None) or as they stood on the day `as_of`, from their dates and dated steps. A dispute that ended
+    未化解 counts so from its 未化解 step's day (an imported one without that step: from its receipt)."""
+    resolved = Q(resolved_on__isnull=False) & _dated("resolved_on", as_of)
+    ended_unresolved = Q(resolved_on__isnull=True) & ~Q(state__in=Dispute.OPEN_STATES)
+    if as_of is not None:
+        later_step = DisputeStep.objects.filter(dispute=OuterRef("pk"), kind=DisputeStep.Kind.STATE_CHANGE,
+                                                state=Dispute.State.UNRESOLVED, happened_on__gt=as_of)
+        ended_unresolved &= ~Exists(later_step)
+    return {
+        "received": Count("pk"),
+        "resolved": Count("pk", filter=resolved),
+        "in_progress": Count("pk", filter=~resolved & ~ended_unresolved),
+        "unresolved": Count("pk", filter=ended_unresolved),
+    }
+
+
+def ticket_counts(*, today, as_of=None):
+    """The Count expressions of TicketFigures over tickets annotated by `_with_deadlines`: as they stand now (as_of
+    None) or as they stood at the end of the day `as_of`. `today` decides which open tickets are overdue.
+
+    As of a day, a ticket is closed or returned if that happened by the end of the day (a 退单 without its time
+    counts as returned throughout), and a 回访 counts from its time (an imported one without it: from the closing).
+    The deadlines need no dating: an extension applied for after `as_of` is either too late to count or for a
+    deadline after `as_of`, so it changes no figure of that day."""
+    moment = end_of_day(as_of) if as_of is not None else None
+    closed = Q(state=Ticket.State.CLOSED) & _dated("closed_at", moment)
+    returned = Q(state=Ticket.State.RETURNED)
+    surveyed = ~Q(satisfaction=Satisfaction.NOT_SURVEYED)
+    if moment is not None:
+        returned &= Q(returned_at__isnull=True) | Q(returned_at__lte=moment)
+        surveyed &= Q(surveyed_at__lte=moment) | Q(surveyed_at__isnull=True, closed_at__lte=moment)
+    return {
+        "received": Count("pk"),
+        "returned": Count("pk", filter=returned),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & Q(closed_at__date__lte=F("on_time_by"))),
+        "open_overdue": Count("pk", filter=~closed & ~returned & Q(on_time_by__lt=today)),
+        "surveyed": Count("pk", filter=surveyed),
+        "satisfied": Count("pk", filter=surveyed & Q(satisfaction__in=SATISFIED)),
+        "dissatisfied": Count("pk", filter=surveyed & Q(satisfaction=Satisfaction.DISSATISFIED)),
+    }
 
 
 def dispute_figures(disputes):
-    counts = disputes.aggregate(
-        received=Count("pk"),
-        resolved=Count("pk", filter=Q(resolved_on__isnull=False)),
-        in_progress=Count("pk", filter=Q(state__in=Dispute.OPEN_STATES)),
-        unresolved=Count("pk", filter=Q(resolved_on__isnull=True) & ~Q(state__in=Dispute.OPEN_STATES)),
-    )
-    return DisputeFigures(**counts)
+    return DisputeFigures(**disputes.aggregate(**dispute_counts()))
 
 
 def ticket_figures(tickets, *, today):
     """Figures of an annotated ticket queryset (from `ticket_queryset`, filtered as the caller likes); `today`
     decides which open tickets are overdue."""
-    closed = Q(state=Ticket.State.CLOSED)
-    surveyed = ~Q(satisfaction=Satisfaction.NOT_SURVEYED)
-    counts = tickets.aggregate(
-        received=Count("pk"),
-        returned=Count("pk", filter=Q(state=Ticket.State.RETURNED)),
-        closed=Count("pk", filter=closed),
-        closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("on_time_by"))),
-        open_overdue=Count("pk", filter=Q(state__in=Ticket.OPEN_STATES, on_time_by__lt=today)),
-        surveyed=Count("pk", filter=surveyed),
-        satisfied=Count("pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED])),
-        dissatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
-    )
-    return TicketFigures(**counts)
+    return TicketFigures(**tickets.aggregate(**ticket_counts(today=today)))
 
 
 def dispute_stats(*, township, year):
@@ -135,6 +183,31 @@ def ticket_stats(*, township, year, today=None):
     tickets counted overdue as of `today` (by default the current day)."""
     return ticket_figures(ticket_queryset(township=township).filter(received_at__year=year),
                           today=today or timezone.localdate())
+
+
+def dispute_figures_by_township(*, townships, year, as_of):
+    """{township id: DisputeFigures} of the disputes each township received in `year` by `as_of`, as they stood
+    on `as_of`: one grouped query for any number of townships."""
+    disputes = Dispute.objects.active().filter(township__in=townships, received_on__year=year,
+                                               received_on__lte=as_of)
+    rows = disputes.values("township").annotate(**dispute_counts(as_of=as_of)).order_by()
+    return _by_township(rows, townships, DisputeFigures)
+
+
+def ticket_figures_by_township(*, townships, year, as_of):
+    """{township id: TicketFigures} of the tickets each township received in `year` by the end of `as_of`, as they
+    stood then (open ones overdue on `as_of`): one grouped query for any number of townships."""
+    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__year=year,
+                                                             received_at__lte=end_of_day(as_of)))
+    rows = tickets.values("township").annotate(**ticket_counts(today=as_of, as_of=as_of)).order_by()
+    return _by_township(rows, townships, TicketFigures)
+
+
+def _by_township(rows, townships, figures_class):
+    """Grouped rows as {township id: figures}, zero figures for a township without a row."""
+    counts = {row.pop("township"): row for row in rows}
+    zero = {field: 0 for field in figures_class.__dataclass_fields__}
+    return {township.pk: figures_class(**counts.get(township.pk, zero)) for township in townships}
 
 
 def open_tickets(*, township):

@@ -1,7 +1,7 @@
 """Reads of the publicity app for lists, the annual report and the county dashboard. Scope first; they filter by
 township explicitly and work inside `django_scopes.scope(township=...)`."""
 
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
 from xilian.models import Village
@@ -14,8 +14,26 @@ def event_list(*, township, year=None):
     return events.select_related("village").prefetch_related("forms")
 
 
-def event_count(*, township, year):
-    return Event.objects.active().filter(township=township, date__year=year).count()
+def _in_year(records, *, townships, year, as_of):
+    """The active records of `townships` dated in `year`, up to `as_of` when given."""
+    records = records.active().filter(township__in=townships, date__year=year)
+    return records.filter(date__lte=as_of) if as_of else records
+
+
+def _grouped(records, townships, **counts):
+    """{township id: {name: count}} in one grouped query; zeros for a township without records."""
+    rows = {row.pop("township"): row for row in records.values("township").annotate(**counts).order_by()}
+    return {township.pk: rows.get(township.pk, dict.fromkeys(counts, 0)) for township in townships}
+
+
+def event_counts_by_township(*, townships, year, as_of=None):
+    """{township id: number of 普法活动 dated in `year` up to `as_of`}."""
+    events = _in_year(Event.objects, townships=townships, year=year, as_of=as_of)
+    return {pk: row["events"] for pk, row in _grouped(events, townships, events=Count("pk")).items()}
+
+
+def event_count(*, township, year, as_of=None):
+    return event_counts_by_township(townships=[township], year=year, as_of=as_of)[township.pk]
 
 
 def event_totals(events):
@@ -48,8 +66,16 @@ def study_list(*, township, year=None):
     return studies.prefetch_related("laws")
 
 
-def study_count(*, township, year):
-    return Study.objects.active().filter(township=township, date__year=year).count()
+def study_counts_by_township(*, townships, year, as_of=None):
+    """{township id: {"studies": 学法 sessions dated in `year` up to `as_of`, "principal_chaired": those chaired by
+    the 党政主要负责人 (part 三 of the report)}}."""
+    studies = _in_year(Study.objects, townships=townships, year=year, as_of=as_of)
+    return _grouped(studies, townships, studies=Count("pk"),
+                    principal_chaired=Count("pk", filter=Q(chaired_by_principal=True)))
+
+
+def study_count(*, township, year, as_of=None):
+    return study_counts_by_township(townships=[township], year=year, as_of=as_of)[township.pk]["studies"]
 
 
 def study_totals(studies):
@@ -57,9 +83,8 @@ def study_totals(studies):
     return {"count": studies.count(), "attendees": totals["attendees"] or 0, "hours": totals["hours"] or 0}
 
 
-def principal_chaired_study_count(*, township, year):
-    """学法 sessions chaired by the 党政主要负责人 (part 三 of the report)."""
-    return study_list(township=township, year=year).filter(chaired_by_principal=True).count()
+def principal_chaired_study_count(*, township, year, as_of=None):
+    return study_counts_by_township(townships=[township], year=year, as_of=as_of)[township.pk]["principal_chaired"]
 
 
 def laws_studied(*, township, year):
@@ -75,16 +100,22 @@ def law_choices(*, township):
     return Law.objects.active().filter(township=township)
 
 
+def _engaged_on(lawyers, on_date):
+    return lawyers.filter(since__lte=on_date).filter(Q(until__isnull=True) | Q(until__gte=on_date))
+
+
 def lawyers_on(*, township, on_date):
     """The lawyers whose engagement covers `on_date`."""
-    return Lawyer.objects.active().filter(township=township, since__lte=on_date).filter(
-        Q(until__isnull=True) | Q(until__gte=on_date)
-    )
+    return _engaged_on(Lawyer.objects.active().filter(township=township), on_date)
+
+
+def _served_villages(lawyers):
+    """The villages one of `lawyers` serves, counted only for a lawyer of the village's own township."""
+    return Village.objects.filter(lawyers__in=lawyers.values("pk"), lawyers__township=F("township")).distinct()
 
 
 def villages_with_lawyer(*, township, on_date):
-    lawyer_ids = lawyers_on(township=township, on_date=on_date).values("pk")
-    return Village.objects.filter(township=township, lawyers__in=lawyer_ids).distinct().order_by("code")
+    return _served_villages(lawyers_on(township=township, on_date=on_date)).filter(township=township).order_by("code")
 
 
 def villages_without_lawyer(*, township, on_date):
@@ -92,9 +123,16 @@ def villages_without_lawyer(*, township, on_date):
     return Village.objects.filter(township=township).exclude(pk__in=covered).order_by("code")
 
 
+def lawyer_coverage_by_township(*, townships, on_date):
+    """{township id: {"villages": its 村（社区）, "covered": those with a lawyer engaged on `on_date`}}."""
+    lawyers = _engaged_on(Lawyer.objects.active().filter(township__in=townships), on_date)
+    covered = _served_villages(lawyers).values("pk")
+    villages = Village.objects.filter(township__in=townships)
+    return _grouped(villages, townships, villages=Count("pk"), covered=Count("pk", filter=Q(pk__in=covered)))
+
+
 def lawyer_coverage(*, township, on_date):
     """For "N个村（社区）均配有驻点律师": how many villages have a lawyer on the date, and which have none."""
-    total = Village.objects.filter(township=township).count()
-    covered = villages_with_lawyer(township=township, on_date=on_date).count()
+    counts = lawyer_coverage_by_township(townships=[township], on_date=on_date)[township.pk]
     missing = list(villages_without_lawyer(township=township, on_date=on_date))
-    return {"villages": total, "covered": covered, "missing": missing, "all_covered": total > 0 and not missing}
+    return {**counts, "missing": missing, "all_covered": counts["villages"] > 0 and not missing}

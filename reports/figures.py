@@ -1,0 +1,155 @@
+"""The figures of a township's year: the one place the annual report, the dashboards and the list totals read them
+from, so that no two pages can disagree. Each figure says what it is (label, unit), how it is counted (口径, shown
+to the clerk with it) and which records it counts (a link to the filtered list). The counting itself lives in the
+record apps' selectors; this module names, defines and links the figures.
+
+As of a date (a report's 统计截止日期, by default its 成文日期; without one, today): the records received in the year
+up to that day, in the states they had that day, so that a report rendered again later gives the same numbers.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from disputes import selectors as dispute_selectors
+from disputes.models import Ticket
+from disputes.selectors import TicketFigures
+from publicity import selectors as publicity_selectors
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str  # "场", "次", "宗", "个", or "%" for a rate
+    definition: str  # 口径, in words a clerk can check against the records
+    value: int | float | None  # a count, or a rate in [0, 1] (None when there is nothing to divide by)
+    list_url: str  # the list of the records it counts, under /t/<code>/
+
+
+@dataclass(frozen=True)
+class TownshipFigures(Mapping):
+    """A township's figures of `year` as of `as_of`, by key: `figures["disputes_received"]` or
+    `figures.disputes_received`, in the order the report quotes them."""
+
+    township: object
+    year: int
+    as_of: date
+    figures: dict
+
+    def __getitem__(self, key):
+        return self.figures[key]
+
+    def __iter__(self):
+        return iter(self.figures)
+
+    def __len__(self):
+        return len(self.figures)
+
+    def __getattr__(self, name):
+        figures = self.__dict__.get("figures", {})
+        if name in figures:
+            return figures[name]
+        raise AttributeError(name)
+
+
+def township_figures(*, township, year, as_of=None):
+    """Without `as_of`, as of today: the records as they stand, as the lists count them (a report passes its
+    统计截止日期). Call inside a scope that includes the township (django-scopes)."""
+    return _figures(townships=[township], year=year, as_of=as_of)[township]
+
+
+def county_figures(*, county, year, as_of=None):
+    """{township: TownshipFigures} for every township of the county, in a fixed number of grouped queries. Call
+    inside a scope that includes the county's townships."""
+    return _figures(townships=list(county.townships.order_by("code")), year=year, as_of=as_of)
+
+
+def _figures(*, townships, year, as_of):
+    as_of = as_of or timezone.localdate()
+    counts = {"year": year, "as_of": as_of, "townships": townships}
+    disputes = dispute_selectors.dispute_figures_by_township(**counts)
+    tickets = dispute_selectors.ticket_figures_by_township(**counts)
+    events = publicity_selectors.event_counts_by_township(**counts)
+    studies = publicity_selectors.study_counts_by_township(**counts)
+    coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
+    return {
+        township: TownshipFigures(township, year, as_of, {figure.key: figure for figure in [
+            *_publicity_figures(township, year, events[township.pk], studies[township.pk]),
+            *_dispute_figures(township, year, disputes[township.pk]),
+            *_ticket_figures(township, year, tickets[township.pk]),
+            *_lawyer_figures(township, as_of, coverage[township.pk]),
+        ]})
+        for township in townships
+    }
+
+
+def _list_url(name, township, **filters):
+    return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
+
+
+def _publicity_figures(township, year, events, studies):
+    events_url = _list_url("publicity:event_list", township, year=year)
+    studies_url = _list_url("publicity:study_list", township, year=year)
+    return [
+        Figure("events", "普法活动场次", "场",
+               "本年度活动日期在统计截止日期及以前的普法活动场数（已作废的不计）。", events, events_url),
+        Figure("studies", "学法次数", "次",
+               "本年度学习日期在统计截止日期及以前的学法记录次数（已作废的不计）。", studies["studies"], studies_url),
+        Figure("principal_chaired_studies", "党政主要负责人主持学法次数", "次",
+               "学法次数中，记录为“党政主要负责人主持”的次数。", studies["principal_chaired"], studies_url),
+    ]
+
+
+def _dispute_figures(township, year, disputes):
+    def url(**filters):
+        return _list_url("disputes:dispute_list", township, year=year, **filters)
+
+    return [
+        Figure("disputes_received", "纠纷受理数", "宗",
+               "本年度受理日期在统计截止日期及以前的矛盾纠纷宗数（已作废的不计）。", disputes.received, url()),
+        Figure("disputes_resolved", "纠纷已化解数", "宗",
+               "受理的纠纷中，化解日期在统计截止日期及以前的宗数（已回访结案的也计入）。", disputes.resolved, url()),
+        Figure("dispute_resolution_rate", "纠纷化解率", "%",
+               "化解率 = 已化解数 ÷ 受理数。", disputes.resolution_rate, url()),
+        Figure("disputes_in_progress", "纠纷在办数", "宗",
+               "在办数 = 受理数 − 已化解数：截至统计截止日期尚未化解的纠纷，"
+               "已流转的和未化解（引导诉讼、仲裁）的也计入。",
+               disputes.not_resolved, url(state="open")),
+    ]
+
+
+def _ticket_figures(township, year, tickets):
+    def url(**filters):
+        return _list_url("disputes:ticket_list", township, year=year, **filters)
+
+    return [
+        Figure("tickets_received", "工单受理数", "个",
+               "本年度受理时间在统计截止日期当天结束前的12345工单个数（已作废的不计）。", tickets.received, url()),
+        Figure("tickets_closed", "工单办结数", "个",
+               "受理的工单中，办结时间在统计截止日期当天结束前的个数。", tickets.closed,
+               url(state=Ticket.State.CLOSED.value)),
+        Figure("ticket_closing_rate", "工单办结率", "%",
+               "办结率 = 已办结数 ÷（受理数 − 退单数）；退单数为截至统计截止日期已退回平台的工单。",
+               tickets.closing_rate, url()),
+        Figure("ticket_on_time_rate", "按期办结率", "%",
+               f"{TicketFigures.ON_TIME_RATE_DEFINITION}按统计截止日期当天的办理情况计算。",
+               tickets.on_time_rate, url()),
+        Figure("ticket_satisfaction_rate", "满意率", "%",
+               f"{TicketFigures.SATISFACTION_RATE_DEFINITION}回访时间在统计截止日期以后的不计。",
+               tickets.satisfaction_rate, url()),
+    ]
+
+
+def _lawyer_figures(township, as_of, coverage):
+    url = _list_url("publicity:lawyer_list", township, on=as_of.isoformat())
+    return [
+        Figure("villages_with_lawyer", "配有驻点律师的村（社区）数", "个",
+               "统计截止日期当天有驻点律师（驻点期间包含该日，已作废的不计）的本镇村（社区）数。",
+               coverage["covered"], url),
+        Figure("villages", "村（社区）总数", "个", "本镇的村（社区）总数。", coverage["villages"], url),
+    ]
