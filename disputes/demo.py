@@ -99,19 +99,25 @@ def _save_dispute(township, user, number, fields, steps):
     )
 
 
+# The seed report is dated 2021年12月8日 and counts "截至目前": its ledgers stop there, so its figures hold at that
+# cut-off as at the year's end.
+REPORT_CUT_OFF = (12, 8)
+
+
 def load_disputes(township, *, year, prefix, total, open_count, rng):
     user = _staff(township)
     villages = list(township.villages.all())
     categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
     names = [name for name in CATEGORY_WEIGHTS if name in categories]
-    # received by early December and resolved within the year, as the ledger behind a report dated in December
-    received_days = sorted(_day_in(rng, year, date(year, 12, 8)) for _ in range(total))
+    cut_off = date(year, *REPORT_CUT_OFF)
+    # received, mediated and resolved by the report's cut-off, as the ledger behind a report dated in December
+    received_days = sorted(_day_in(rng, year, cut_off) for _ in range(total))
     still_open = set(rng.sample(range(total), open_count))
     for index, received_on in enumerate(received_days):
         category = rng.choices(names, weights=[CATEGORY_WEIGHTS[n] for n in names])[0]
         village = rng.choice(villages)
         first, second = _name(rng), _name(rng)
-        mediating_on = received_on + timedelta(days=rng.randint(0, 3))
+        mediating_on = min(received_on + timedelta(days=rng.randint(0, 3)), cut_off)
         fields = {
             "received_on": received_on, "category": categories[category], "village": village,
             "parties": f"{first}、{second}", "people_involved": rng.randint(2, 8),
@@ -128,7 +134,7 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
                 fields["transferred_to"] = f"{township.name}司法所"
                 steps.append((state, mediating_on + timedelta(days=7), "移送镇司法所继续调处"))
         else:
-            resolved_on = min(mediating_on + timedelta(days=rng.randint(3, 35)), date(year, 12, 28))
+            resolved_on = min(mediating_on + timedelta(days=rng.randint(3, 35)), cut_off)
             method = rng.choices(list(Dispute.ResolutionMethod), [45, 24, 35, 2])[0]
             state = Dispute.State.CLOSED if rng.random() < 0.7 else Dispute.State.RESOLVED
             fields.update(resolved_on=resolved_on, resolution_method=method)
@@ -160,15 +166,22 @@ def _satisfactions(rng, count):
     return values
 
 
-def load_tickets(township, *, years, total, open_count, late_count, rng):
-    """`total` tickets received across `years`; the last `open_count` (in time) are still open, `late_count`
-    of the others were closed after their deadline."""
+def _received_moment(rng, years, received_by):
+    year = rng.choice(years)
+    day = _day_in(rng, year, date(year, *received_by) if received_by else None)
+    return _at(day, rng.randint(8, 17), rng.randrange(60))
+
+
+def load_tickets(township, *, years, total, open_count, late_count, rng, received_by=None):
+    """`total` tickets received across `years` (by the month and day `received_by` when given: then a month
+    before the report's cut-off, so that every one is closed and surveyed by it); the last `open_count` (in time)
+    are still open, `late_count` of the others were closed after their deadline."""
     user = _staff(township)
     villages = list(township.villages.all())
     units = [f"{township.name}{unit}" for unit in ("人民政府", "综治中心", "规划建设办", "农业农村办")] + [
         f"{township.name[:-1]}派出所"]
     sla, calendar = sla_table(), WorkCalendar.load()
-    moments = sorted(_at(_day_in(rng, rng.choice(years)), rng.randint(8, 17), rng.randrange(60)) for _ in range(total))
+    moments = sorted(_received_moment(rng, years, received_by) for _ in range(total))
     satisfactions = _satisfactions(rng, total)
     late = set(rng.sample(range(total - open_count), late_count))
     for index, received_at in enumerate(moments):
@@ -208,7 +221,8 @@ def load(county):
     seed_dispute_categories(county)
     xilian = county.townships.get(name="西连镇")
     load_disputes(xilian, year=2021, prefix="西连", total=118, open_count=12, rng=random.Random(2021_118))
-    load_tickets(xilian, years=[2021], total=94, open_count=0, late_count=3, rng=random.Random(2021_94))
+    load_tickets(xilian, years=[2021], total=94, open_count=0, late_count=3, rng=random.Random(2021_94),
+                 received_by=(11, 8))
     maichen = county.townships.get(name="迈陈镇")
     for year in (2021, 2022):
         load_disputes(maichen, year=year, prefix="迈陈", total=15, open_count=3, rng=random.Random(year))

@@ -50,9 +50,6 @@ def _assert_seed_figures(figures):
     assert figures.ticket_closing_rate.value == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The demo's 2021 ledgers go on after 12月8日: 8 disputes (第109、111、113–118号) are resolved 12月10–28日, "
-    "10 tickets are received 12月10–30日 and 4 tickets received earlier are closed 12月9–21日."))
 def test_xilian_2021_as_of_the_report_date_has_the_seed_reports_figures(loaded_demo):
     _assert_seed_figures(_figures(loaded_demo.xilian))
 
