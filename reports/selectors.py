@@ -1,0 +1,18 @@
+"""Reading reports, always through the township."""
+
+from reports.figures import township_figures
+from reports.models import Report
+
+
+def report_list(*, township):
+    return Report.objects.filter(township=township).order_by("-year")
+
+
+def report_get(*, township, year):
+    """The township's report of `year`; Report.DoesNotExist for another township's or a missing one."""
+    return Report.objects.select_related("township__county").get(township=township, year=year)
+
+
+def report_figures(*, report):
+    """The figures the report quotes, as of its 统计截止日期 (today while it is not dated)."""
+    return township_figures(township=report.township, year=report.year, as_of=report.figures_date)
