@@ -15,7 +15,8 @@ from reports.models import Part
 
 FIGURE_TOKEN = re.compile(r"\{\{([^{}\n]{1,60})\}\}")
 NUMBER_ONLY = ":number"
-TYPED_NUMBER = re.compile(r"(?<![\d.])(\d+)(?:\.\d+)?(%|％)?(?![\d.])")
+# A whole number, or a percent; not part of a longer number, a decimal or a date ("12月16日", "2021-12-16").
+TYPED_NUMBER = re.compile(r"(?<![\d.\-])\d+(?:\.\d+)?(%|％)?(?![\d.\-年月日号])")
 RUN_IN_ENDINGS = ("。", "；", "：")
 CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -36,7 +37,7 @@ def typed_numbers_matching_figures(body, figures):
     `{{disputes_received}}` belongs); a rate matches its whole percent typed with a "%"."""
     typed_counts, typed_percents = set(), set()
     for match in TYPED_NUMBER.finditer(FIGURE_TOKEN.sub(" ", body)):
-        (typed_percents if match.group(2) else typed_counts).add(match.group(0).rstrip("%％"))
+        (typed_percents if match.group(1) else typed_counts).add(match.group(0).rstrip("%％"))
     return [
         figure for figure in figures.values()
         if figure.value is not None and figure_text(figure, unit=False) in (
