@@ -2,12 +2,18 @@
 statutory parts (DOMAIN §1). Numbering — 一、 （一） 1、 — comes from order, never from what a clerk types."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django_scopes import ScopedManager
 
 from xilian.models import TownshipRecord
 
 TEXT_MAX_LENGTH = 20000
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def text_validators(label):
+    return [MaxLengthValidator(TEXT_MAX_LENGTH, f"{label}不能超过{TEXT_MAX_LENGTH}字。")]
 
 
 class Part(models.IntegerChoices):
@@ -27,12 +33,15 @@ class Report(TownshipRecord):
         APPROVED = "approved", "已审定"
         ARCHIVED = "archived", "已归档"
 
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[
+        MinValueValidator(MIN_YEAR, f"年度不能早于{MIN_YEAR}年。"),
+        MaxValueValidator(MAX_YEAR, f"年度不能晚于{MAX_YEAR}年。"),
+    ])
     dated_on = models.DateField("成文日期", null=True, blank=True)
     # Empty means "the 成文日期": a report dated later counts later, unless the clerk fixes the cut-off.
     figures_as_of = models.DateField("统计截止日期", null=True, blank=True, help_text="留空则与成文日期相同")
     signed_by = models.CharField("署名", max_length=100, blank=True)
-    intro = models.TextField("导语", blank=True, max_length=TEXT_MAX_LENGTH)
+    intro = models.TextField("导语", blank=True, max_length=TEXT_MAX_LENGTH, validators=text_validators("导语"))
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
 
     class Meta:
@@ -73,7 +82,7 @@ class ReportSection(models.Model):
     )
     position = models.PositiveIntegerField("顺序")
     heading = models.CharField("标题", max_length=200, blank=True)
-    body = models.TextField("正文", blank=True, max_length=TEXT_MAX_LENGTH)
+    body = models.TextField("正文", blank=True, max_length=TEXT_MAX_LENGTH, validators=text_validators("正文"))
 
     objects = ScopedManager(township="report__township")
 

@@ -5,7 +5,7 @@ from reports.models import Report
 
 
 def report_list(*, township):
-    return Report.objects.filter(township=township).order_by("-year")
+    return Report.objects.filter(township=township).select_related("township").order_by("-year")
 
 
 def report_get(*, township, year):

@@ -20,8 +20,9 @@ def report_create(*, township, user, year):
     if Report.objects.filter(township=township, year=year).exists():
         raise ValidationError(f"本镇已有{year}年度报告。")
     previous = Report.objects.filter(township=township, year=year - 1).first()
-    report = Report.objects.create(township=township, year=year, created_by=user,
-                                   intro=previous.intro if previous else "")
+    report = Report(township=township, year=year, created_by=user, intro=previous.intro if previous else "")
+    report.full_clean()
+    report.save()
     if previous:
         _copy_sections(previous, report)
     detail = {"沿用": f"{previous.year}年度报告的结构和文字"} if previous else None

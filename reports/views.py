@@ -2,12 +2,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from reports import selectors
-from reports.models import Report
+from reports.models import MAX_YEAR, MIN_YEAR, Report
 from reports.rendering import report_html
 from xilian.roles import Perm
 from xilian.scoping import permission_required
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @permission_required(Perm.VIEW_RECORDS)

@@ -147,3 +147,23 @@ def test_a_scope_shows_only_its_townships_reports(report_2021, demo, staff):
         assert not ReportSection.objects.exists()
     with scopes_disabled():
         assert Report.objects.count() == 2
+
+
+def test_an_oversized_body_is_refused_and_nothing_is_written(report_2021, demo, staff):
+    with scope(township=demo.xilian):
+        section = ReportSection.objects.get(report=report_2021, heading="权责明确。")
+        with pytest.raises(ValidationError, match="正文不能超过20000字"):
+            section_update(section=section, user=staff, heading="权责明确。", body="字" * 20001)
+        with pytest.raises(ValidationError, match="正文不能超过20000字"):
+            section_add(report=report_2021, user=staff, part=Part.OTHER, body="字" * 20001)
+        section.refresh_from_db()
+        assert (section.body, report_2021.sections.count()) == ("甲。", 3)
+    assert not _section_audits(AuditLog.Action.UPDATE).filter(object_id=str(section.pk)).exists()
+
+
+@pytest.mark.parametrize("year", [1999, 2101])
+def test_an_implausible_year_is_refused(demo, staff, year):
+    with scope(township=demo.xilian), pytest.raises(ValidationError, match="年度不能"):
+        report_create(township=demo.xilian, user=staff, year=year)
+    with scopes_disabled():
+        assert not Report.objects.exists()
