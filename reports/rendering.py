@@ -85,7 +85,7 @@ def report_html(report, figures):
     if report.dated_on:
         html.append(format_html('<p class="report-date" style="text-align:right">{}</p>',
                                 chinese_date(report.dated_on)))
-    return mark_safe(format_html('<article class="report">{}</article>', mark_safe("\n".join(html))))
+    return format_html('<article class="report">{}</article>', mark_safe("\n".join(html)))
 
 
 def _outline(report):
