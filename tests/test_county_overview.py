@@ -44,9 +44,10 @@ def test_the_year_in_the_url_applies_to_every_township(client, maichen_2022_and_
     assert response.context["years"] == [2026, 2022]
 
 
-def test_each_figure_links_to_the_townships_list(client, maichen_2022_and_xilian_2026):
-    page = overview(client).content.decode()
+def test_each_figure_links_to_the_townships_list_and_its_home_keeps_the_year(client, maichen_2022_and_xilian_2026):
+    page = overview(client, year="2022").content.decode()
     demo = maichen_2022_and_xilian_2026
     for township in (demo.xilian, demo.maichen):
         url = reverse("disputes:dispute_list", kwargs={"township": township.code})
-        assert f'href="{url}?year=2026"' in page
+        assert f'href="{url}?year=2022"' in page
+        assert f'href="{reverse("township_home", kwargs={"township": township.code})}?year=2022"' in page
