@@ -88,14 +88,28 @@ def _staff(township):
     return User.objects.filter(township=township, role=Role.STAFF).order_by("pk").first()
 
 
-def _save_dispute(township, user, number, fields, steps):
-    dispute, _ = Dispute.objects.update_or_create(
-        township=township, case_number=number, defaults={**fields, "created_by": user, "voided_at": None},
-    )
-    dispute.steps.all().delete()
+def _save_records(model, township, user, key, rows):
+    """Creates or updates `rows` ((number, fields, steps)) by their natural key `key`: one query finds those
+    already there, one save each (so the model's save() rules apply). Returns [(record, steps)]."""
+    found = {getattr(record, key): record for record in model.objects.filter(
+        township=township, **{f"{key}__in": [number for number, _, _ in rows]})}
+    saved = []
+    for number, fields, steps in rows:
+        record = found.get(number) or model(township=township, **{key: number})
+        for name, value in {**fields, "created_by": user, "voided_at": None}.items():
+            setattr(record, name, value)
+        record.save()
+        saved.append((record, steps))
+    return saved
+
+
+def _save_disputes(township, user, rows):
+    """Saves the disputes and rewrites their steps, in a few queries for the lot (load_demo stays quick)."""
+    saved = _save_records(Dispute, township, user, "case_number", rows)
+    DisputeStep.objects.filter(dispute__in=[dispute for dispute, _ in saved]).delete()
     DisputeStep.objects.bulk_create(
         DisputeStep(dispute=dispute, state=state, happened_on=day, note=note, recorded_by=user)
-        for state, day, note in steps
+        for dispute, steps in saved for state, day, note in steps
     )
 
 
@@ -105,7 +119,7 @@ REPORT_CUT_OFF = (12, 8)
 
 
 def load_disputes(township, *, year, prefix, total, open_count, rng):
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
     names = [name for name in CATEGORY_WEIGHTS if name in categories]
@@ -143,17 +157,17 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
                 fields["follow_up"] = "回访双方，协议已履行，无反复。"
                 steps.append((state, resolved_on + timedelta(days=rng.randint(7, 20)), fields["follow_up"]))
         fields["state"] = state
-        _save_dispute(township, user, f"（{year}）{prefix}调字第{index + 1}号", fields, steps)
+        rows.append((f"（{year}）{prefix}调字第{index + 1}号", fields, steps))
+    _save_disputes(township, user, rows)
 
 
-def _save_ticket(township, user, number, fields, steps):
-    ticket, _ = Ticket.objects.update_or_create(
-        township=township, ticket_number=number, defaults={**fields, "created_by": user, "voided_at": None},
-    )
-    ticket.steps.all().delete()
+def _save_tickets(township, user, rows):
+    """Saves the tickets and rewrites their steps, in a few queries for the lot (load_demo stays quick)."""
+    saved = _save_records(Ticket, township, user, "ticket_number", rows)
+    TicketStep.objects.filter(ticket__in=[ticket for ticket, _ in saved]).delete()
     TicketStep.objects.bulk_create(
         TicketStep(ticket=ticket, action=action, happened_at=moment, note=note, recorded_by=user)
-        for action, moment, note in steps
+        for ticket, steps in saved for action, moment, note in steps
     )
 
 
@@ -176,7 +190,7 @@ def load_tickets(township, *, years, total, open_count, late_count, rng, receive
     """`total` tickets received across `years` (by the month and day `received_by` when given: then a month
     before the report's cut-off, so that every one is closed and surveyed by it); the last `open_count` (in time)
     are still open, `late_count` of the others were closed after their deadline."""
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     units = [f"{township.name}{unit}" for unit in ("人民政府", "综治中心", "规划建设办", "农业农村办")] + [
         f"{township.name[:-1]}派出所"]
@@ -214,7 +228,8 @@ def load_tickets(township, *, years, total, open_count, late_count, rng, receive
                 steps.append((TicketStep.Action.SURVEY, surveyed_at,
                               f"{Satisfaction(satisfactions[index]).label}（电话）"))
         number = f"XW{received_at:%Y%m%d}{index + 1:04d}"
-        _save_ticket(township, user, number, fields, steps)
+        rows.append((number, fields, steps))
+    _save_tickets(township, user, rows)
 
 
 def load(county):
@@ -251,7 +266,7 @@ def load_living_disputes(township, *, year, prefix, total, long_open, rng, today
     """`total` disputes received from 1 January up to `today`: those received in the last 30 days mostly still
     being mediated, `long_open` older ones still open, the rest resolved (and most followed up) by today. Numbered
     by year and index only, so a rerun on a later day updates the same cases."""
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
     names = [name for name in CATEGORY_WEIGHTS if name in categories]
@@ -289,7 +304,8 @@ def load_living_disputes(township, *, year, prefix, total, long_open, rng, today
                 state, fields["follow_up"] = Dispute.State.CLOSED, "回访双方，协议已履行，无反复。"
                 steps.append((state, followed_up_on, fields["follow_up"]))
         fields["state"] = state
-        _save_dispute(township, user, f"（{year}）{prefix}调字第{index + 1}号", fields, steps)
+        rows.append((f"（{year}）{prefix}调字第{index + 1}号", fields, steps))
+    _save_disputes(township, user, rows)
 
 
 def load_living_tickets(township, *, year, total, overdue, rng, today):
@@ -297,7 +313,7 @@ def load_living_tickets(township, *, year, total, overdue, rng, today):
     within their deadline open (some due within 2 working days), `overdue` of those received in the last two months
     open past their deadline, the others closed (a few late) and mostly surveyed, every step before now. Numbered
     by year and index only, so a rerun on a later day updates the same tickets."""
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     units = [f"{township.name}{unit}" for unit in ("人民政府", "综治中心", "规划建设办", "农业农村办")] + [
         f"{township.name[:-1]}派出所"]
@@ -339,7 +355,8 @@ def load_living_tickets(township, *, year, total, overdue, rng, today):
                               surveyed_at=surveyed_at)
                 steps.append((TicketStep.Action.SURVEY, surveyed_at,
                               f"{Satisfaction(satisfactions[index]).label}（电话）"))
-        _save_ticket(township, user, f"XW{year}{index + 1:06d}", fields, steps)
+        rows.append((f"XW{year}{index + 1:06d}", fields, steps))
+    _save_tickets(township, user, rows)
 
 
 def load_living_years(county, today):
