@@ -1,7 +1,8 @@
 """Demo disputes and tickets (load_demo): 西连镇's 2021 ledgers with the seed report's figures (118 disputes, 106
 resolved, 12 still being handled; 94 tickets, all closed) and a smaller 2021–2022 set for 迈陈镇 with open tickets
-past their deadline. Rows are generated from a seeded random, so every run gives the same rows; they are matched by
-their natural keys and their steps rewritten, so running it twice duplicates nothing."""
+past their deadline; then the current year and the one before for both (load_living_years), up to today. Rows are
+generated from seeded randoms, so every run gives the same rows (a living year's also depend on today); they are
+matched by their natural keys and their steps rewritten, so running it twice duplicates nothing."""
 
 import random
 from datetime import date, datetime, time, timedelta
