@@ -1,7 +1,8 @@
 """Demo disputes and tickets (load_demo): 西连镇's 2021 ledgers with the seed report's figures (118 disputes, 106
 resolved, 12 still being handled; 94 tickets, all closed) and a smaller 2021–2022 set for 迈陈镇 with open tickets
-past their deadline. Rows are generated from a seeded random, so every run gives the same rows; they are matched by
-their natural keys and their steps rewritten, so running it twice duplicates nothing."""
+past their deadline; then the current year and the one before for both (load_living_years), up to today. Rows are
+generated from seeded randoms, so every run gives the same rows (a living year's also depend on today); they are
+matched by their natural keys and their steps rewritten, so running it twice duplicates nothing."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -88,14 +89,28 @@ def _staff(township):
     return User.objects.filter(township=township, role=Role.STAFF).order_by("pk").first()
 
 
-def _save_dispute(township, user, number, fields, steps):
-    dispute, _ = Dispute.objects.update_or_create(
-        township=township, case_number=number, defaults={**fields, "created_by": user, "voided_at": None},
-    )
-    dispute.steps.all().delete()
+def _save_records(model, township, user, key, rows):
+    """Creates or updates `rows` ((number, fields, steps)) by their natural key `key`: one query finds those
+    already there, one save each (so the model's save() rules apply). Returns [(record, steps)]."""
+    found = {getattr(record, key): record for record in model.objects.filter(
+        township=township, **{f"{key}__in": [number for number, _, _ in rows]})}
+    saved = []
+    for number, fields, steps in rows:
+        record = found.get(number) or model(township=township, **{key: number})
+        for name, value in {**fields, "created_by": user, "voided_at": None}.items():
+            setattr(record, name, value)
+        record.save()
+        saved.append((record, steps))
+    return saved
+
+
+def _save_disputes(township, user, rows):
+    """Saves the disputes and rewrites their steps, in a few queries for the lot (load_demo stays quick)."""
+    saved = _save_records(Dispute, township, user, "case_number", rows)
+    DisputeStep.objects.filter(dispute__in=[dispute for dispute, _ in saved]).delete()
     DisputeStep.objects.bulk_create(
         DisputeStep(dispute=dispute, state=state, happened_on=day, note=note, recorded_by=user)
-        for state, day, note in steps
+        for dispute, steps in saved for state, day, note in steps
     )
 
 
@@ -105,7 +120,7 @@ REPORT_CUT_OFF = (12, 8)
 
 
 def load_disputes(township, *, year, prefix, total, open_count, rng):
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
     names = [name for name in CATEGORY_WEIGHTS if name in categories]
@@ -143,17 +158,17 @@ def load_disputes(township, *, year, prefix, total, open_count, rng):
                 fields["follow_up"] = "回访双方，协议已履行，无反复。"
                 steps.append((state, resolved_on + timedelta(days=rng.randint(7, 20)), fields["follow_up"]))
         fields["state"] = state
-        _save_dispute(township, user, f"（{year}）{prefix}调字第{index + 1}号", fields, steps)
+        rows.append((f"（{year}）{prefix}调字第{index + 1}号", fields, steps))
+    _save_disputes(township, user, rows)
 
 
-def _save_ticket(township, user, number, fields, steps):
-    ticket, _ = Ticket.objects.update_or_create(
-        township=township, ticket_number=number, defaults={**fields, "created_by": user, "voided_at": None},
-    )
-    ticket.steps.all().delete()
+def _save_tickets(township, user, rows):
+    """Saves the tickets and rewrites their steps, in a few queries for the lot (load_demo stays quick)."""
+    saved = _save_records(Ticket, township, user, "ticket_number", rows)
+    TicketStep.objects.filter(ticket__in=[ticket for ticket, _ in saved]).delete()
     TicketStep.objects.bulk_create(
         TicketStep(ticket=ticket, action=action, happened_at=moment, note=note, recorded_by=user)
-        for action, moment, note in steps
+        for ticket, steps in saved for action, moment, note in steps
     )
 
 
@@ -176,7 +191,7 @@ def load_tickets(township, *, years, total, open_count, late_count, rng, receive
     """`total` tickets received across `years` (by the month and day `received_by` when given: then a month
     before the report's cut-off, so that every one is closed and surveyed by it); the last `open_count` (in time)
     are still open, `late_count` of the others were closed after their deadline."""
-    user = _staff(township)
+    user, rows = _staff(township), []
     villages = list(township.villages.all())
     units = [f"{township.name}{unit}" for unit in ("人民政府", "综治中心", "规划建设办", "农业农村办")] + [
         f"{township.name[:-1]}派出所"]
@@ -214,7 +229,8 @@ def load_tickets(township, *, years, total, open_count, late_count, rng, receive
                 steps.append((TicketStep.Action.SURVEY, surveyed_at,
                               f"{Satisfaction(satisfactions[index]).label}（电话）"))
         number = f"XW{received_at:%Y%m%d}{index + 1:04d}"
-        _save_ticket(township, user, number, fields, steps)
+        rows.append((number, fields, steps))
+    _save_tickets(township, user, rows)
 
 
 def load(county):
@@ -227,3 +243,132 @@ def load(county):
     for year in (2021, 2022):
         load_disputes(maichen, year=year, prefix="迈陈", total=15, open_count=3, rng=random.Random(year))
     load_tickets(maichen, years=[2021, 2022], total=30, open_count=4, late_count=2, rng=random.Random(2022_30))
+    load_living_years(county, timezone.localdate())
+
+
+# The years a leader opens the portal on: the current one and the one before, generated up to today. 2021 (and 迈陈镇's
+# 2022) stay the seed's ledgers above, so a living year never rewrites them.
+SEED_YEARS = {"西连镇": {2021}, "迈陈镇": {2021, 2022}}
+# (township, prefix, disputes a year, tickets a year, disputes still open past 30 days, tickets open past deadline)
+LIVING_SIZES = [("西连镇", "西连", 110, 100, 4, 5), ("迈陈镇", "迈陈", 40, 36, 2, 3)]
+
+
+def living_years(today):
+    return [today.year - 1, today.year]
+
+
+def _share_of_year(year, today):
+    """The part of `year` that has passed by `today` (1 for a past year)."""
+    last = min(date(year, 12, 31), today)
+    return ((last - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
+
+
+def load_living_disputes(township, *, year, prefix, total, long_open, rng, today):
+    """`total` disputes received from 1 January up to `today`: those received in the last 30 days mostly still
+    being mediated, `long_open` older ones still open, the rest resolved (and most followed up) by today. Numbered
+    by year and index only, so a rerun on a later day updates the same cases."""
+    user, rows = _staff(township), []
+    villages = list(township.villages.all())
+    categories = {c.name: c for c in DisputeCategory.objects.filter(county=township.county)}
+    names = [name for name in CATEGORY_WEIGHTS if name in categories]
+    last_day = min(date(year, 12, 31), today)
+    received_days = sorted(_day_in(rng, year, last_day) for _ in range(total))
+    older = [i for i, day in enumerate(received_days) if (today - day).days > 30]
+    still_open = set(rng.sample(older, min(long_open, len(older))))
+    for index, received_on in enumerate(received_days):
+        category = rng.choices(names, weights=[CATEGORY_WEIGHTS[n] for n in names])[0]
+        village = rng.choice(villages)
+        first, second = _name(rng), _name(rng)
+        mediating_on = min(received_on + timedelta(days=rng.randint(0, 3)), today)
+        resolved_on = mediating_on + timedelta(days=rng.randint(3, 35))
+        followed_up_on = resolved_on + timedelta(days=rng.randint(7, 20))
+        fields = {
+            "received_on": received_on, "category": categories[category], "village": village,
+            "parties": f"{first}、{second}", "people_involved": rng.randint(2, 8),
+            "summary": f"{village.name}村民{first}与{second}{CAUSES[category]}发生纠纷，申请调解。",
+            "mediation_body": f"{village.name}人民调解委员会", "mediator": rng.choice(MEDIATORS),
+            "lead_official": rng.choice(LEADERS), "risk_level": rng.choices(["low", "medium", "high"], [7, 2, 1])[0],
+            "resolved_on": None, "resolution_method": "", "follow_up": "", "remarks": "", "transferred_to": "",
+        }
+        method = rng.choices(list(Dispute.ResolutionMethod), [45, 24, 35, 2])[0]
+        steps = [(Dispute.State.REGISTERED, received_on, "登记受理"),
+                 (Dispute.State.MEDIATING, mediating_on, "组织双方调解")]
+        state = Dispute.State.MEDIATING
+        if index in still_open and mediating_on + timedelta(days=7) <= today and rng.random() < 0.3:
+            state, fields["transferred_to"] = Dispute.State.TRANSFERRED, f"{township.name}司法所"
+            steps.append((state, mediating_on + timedelta(days=7), "移送镇司法所继续调处"))
+        elif index not in still_open and resolved_on <= today:
+            state = Dispute.State.RESOLVED
+            fields.update(resolved_on=resolved_on, resolution_method=method)
+            steps.append((state, resolved_on, f"经{Dispute.ResolutionMethod(method).label}达成协议"))
+            if followed_up_on <= today and rng.random() < 0.7:
+                state, fields["follow_up"] = Dispute.State.CLOSED, "回访双方，协议已履行，无反复。"
+                steps.append((state, followed_up_on, fields["follow_up"]))
+        fields["state"] = state
+        rows.append((f"（{year}）{prefix}调字第{index + 1}号", fields, steps))
+    _save_disputes(township, user, rows)
+
+
+def load_living_tickets(township, *, year, total, overdue, rng, today):
+    """`total` tickets received from 1 January up to yesterday, with deadlines as the SLA gives them: those still
+    within their deadline open (some due within 2 working days), `overdue` of those received in the last two months
+    open past their deadline, the others closed (a few late) and mostly surveyed, every step before now. Numbered
+    by year and index only, so a rerun on a later day updates the same tickets."""
+    user, rows = _staff(township), []
+    villages = list(township.villages.all())
+    units = [f"{township.name}{unit}" for unit in ("人民政府", "综治中心", "规划建设办", "农业农村办")] + [
+        f"{township.name[:-1]}派出所"]
+    sla, calendar, now = sla_table(), WorkCalendar.load(), timezone.now()
+    last_day = min(date(year, 12, 31), today - timedelta(days=1))
+    # received in office hours, so that signing (≤ 3 h 59) and closing (≥ 2 h after) stay on the day of receipt
+    moments = sorted(_at(_day_in(rng, year, last_day), rng.randint(8, 15), rng.randrange(60)) for _ in range(total))
+    satisfactions = _satisfactions(rng, total)
+    topics = [rng.choice(TICKET_TOPICS) for _ in moments]
+    deadlines = [ticket_deadline(moment, request_type, sla=sla, calendar=calendar)
+                 for moment, (request_type, *_) in zip(moments, topics, strict=True)]
+    recently_due = [i for i, deadline in enumerate(deadlines) if today - timedelta(days=60) <= deadline < today]
+    left_open = set(rng.sample(recently_due, min(overdue, len(recently_due))))
+    for index, received_at in enumerate(moments):
+        request_type, subject, title, content = topics[index]
+        village, deadline = rng.choice(villages), deadlines[index]
+        signed_at = received_at + timedelta(hours=rng.randint(1, 3), minutes=rng.randrange(60))
+        closed_on = (min(deadline + timedelta(days=rng.randint(1, 6)), last_day) if rng.random() < 0.04
+                     else signed_at.date() + timedelta(days=rng.randint(0, (deadline - signed_at.date()).days)))
+        closed_at = max(_at(closed_on, rng.randint(9, 17), rng.randrange(60)), signed_at + timedelta(hours=2))
+        fields = {
+            "received_at": received_at,
+            "channel": rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0],
+            "request_type": request_type, "subject": subject, "title": title,
+            "content": f"{village.name}群众反映：{content}", "caller_name": _name(rng), "caller_phone": _phone(rng),
+            "village": village, "handling_unit": rng.choice(units), "deadline": deadline, "deadline_given": False,
+            "signed_at": signed_at, "state": Ticket.State.SIGNED, "closed_at": None, "reply": "",
+            "satisfaction": Satisfaction.NOT_SURVEYED, "survey_method": "", "surveyed_at": None,
+        }
+        steps = [(TicketStep.Action.RECEIVE, received_at, f"办理时限 {deadline:%Y-%m-%d}"),
+                 (TicketStep.Action.SIGN, signed_at, "")]
+        if index not in left_open and closed_at < now and deadline < today:
+            reply = f"经{fields['handling_unit']}核实处理，已向诉求人答复：{title}问题已按规定处理。"
+            fields.update(state=Ticket.State.CLOSED, closed_at=closed_at, reply=reply)
+            steps.append((TicketStep.Action.CLOSE, closed_at, reply))
+            surveyed_at = closed_at + timedelta(days=2)
+            if satisfactions[index] != Satisfaction.NOT_SURVEYED and surveyed_at < now:
+                fields.update(satisfaction=satisfactions[index], survey_method=SurveyMethod.PHONE,
+                              surveyed_at=surveyed_at)
+                steps.append((TicketStep.Action.SURVEY, surveyed_at,
+                              f"{Satisfaction(satisfactions[index]).label}（电话）"))
+        rows.append((f"XW{year}{index + 1:06d}", fields, steps))
+    _save_tickets(township, user, rows)
+
+
+def load_living_years(county, today):
+    """The current year and the one before, for both demo townships, each from its own seed."""
+    for name, prefix, disputes, tickets, long_open, overdue in LIVING_SIZES:
+        township = county.townships.get(name=name)
+        for year in living_years(today):
+            if year in SEED_YEARS[name]:
+                continue
+            share = _share_of_year(year, today)
+            load_living_disputes(township, year=year, prefix=prefix, total=round(disputes * share),
+                                 long_open=long_open, rng=random.Random(f"{name}{year}disputes"), today=today)
+            load_living_tickets(township, year=year, total=round(tickets * share), overdue=overdue,
+                                rng=random.Random(f"{name}{year}tickets"), today=today)

@@ -1,8 +1,12 @@
 """Demo records (load_demo): 西连镇's 2021 ledgers as in the seed report — 9 普法活动, 16 学法 sessions and a lawyer
-for each of its 16 villages — and a smaller 2021 set for 迈陈镇 where two villages still have no lawyer."""
+for each of its 16 villages — and a smaller 2021 set for 迈陈镇 where two villages still have no lawyer. The current
+year and the one before repeat each township's 2021 calendar (the same 宣传节点 and sessions) up to today, so a leader
+who logs in sees this year's work."""
 
 import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from publicity.models import Event, EventForm, Law, Lawyer, Study
 from publicity.services import law_seed_defaults
@@ -83,13 +87,27 @@ def _rows(table):
     return [line.split("|") for line in table.strip().splitlines()]
 
 
+def _dated_rows(table, year):
+    """The ledger's rows with their date (first column) as a date, moved to `year` when given (and then only the
+    days up to today: a demo has no future records)."""
+    today = timezone.localdate()
+    for day, *rest in _rows(table):
+        day = datetime.date.fromisoformat(day)
+        if year is None:
+            yield day, *rest
+        elif (moved := day.replace(year=year)) <= today:
+            yield moved, *rest
+
+
 def load(county):
+    today = timezone.localdate()
     for township in county.townships.filter(name__in=EVENTS):
         law_seed_defaults(township=township)
         staff = User.objects.filter(township=township, role=Role.STAFF).first()
         lawyers = _load_lawyers(township, staff)
-        _load_events(township, staff, lawyers)
-        _load_studies(township, staff)
+        for year in (None, *(y for y in (today.year - 1, today.year) if y > LAWYERS_SINCE.year)):
+            _load_events(township, staff, lawyers, year)
+            _load_studies(township, staff, year)
 
 
 def _load_lawyers(township, staff):
@@ -105,14 +123,14 @@ def _load_lawyers(township, staff):
     return lawyers
 
 
-def _load_events(township, staff, lawyers):
+def _load_events(township, staff, lawyers, year):
     forms = {form.name: form for form in EventForm.objects.all()}
     villages = {village.name: village for village in township.villages.all()}
-    for day, name, theme, key_date, form_names, place, village, audience, participants, materials, lawyer in _rows(
-        EVENTS[township.name]
+    for day, name, theme, key_date, form_names, place, village, audience, participants, materials, lawyer in (
+        _dated_rows(EVENTS[township.name], year)
     ):
         event, _ = Event.objects.update_or_create(
-            township=township, date=datetime.date.fromisoformat(day), name=name,
+            township=township, date=day, name=name,
             defaults={
                 "theme": theme, "key_date": key_date, "place": place, "village": villages.get(village),
                 "organiser": f"{township.name}人民政府", "audience": audience, "participants": int(participants),
@@ -122,11 +140,11 @@ def _load_events(township, staff, lawyers):
         event.forms.set([forms[form_name] for form_name in form_names.split("、")])
 
 
-def _load_studies(township, staff):
+def _load_studies(township, staff, year):
     laws = {law.name: law for law in Law.objects.filter(township=township)}
-    for day, form, topic, law_names, speaker, chair, attendees, hours in _rows(STUDIES[township.name]):
+    for day, form, topic, law_names, speaker, chair, attendees, hours in _dated_rows(STUDIES[township.name], year):
         study, _ = Study.objects.update_or_create(
-            township=township, date=datetime.date.fromisoformat(day), form=form,
+            township=township, date=day, form=form,
             defaults={
                 "topic": topic, "speaker": speaker, "chair": chair, "chaired_by_principal": chair in PRINCIPALS,
                 "attendees": int(attendees), "hours": Decimal(hours), "created_by": staff,

@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from xilian.dashboard import chosen_year, county_key_figures, township_key_figures
 from xilian.forms import AuditLogFilterForm, LoginForm
 from xilian.models import AuditLog
 from xilian.roles import Perm, Role
-from xilian.scoping import permission_required
+from xilian.scoping import county_scope, permission_required
 
 
 class PortalLoginView(LoginView):
@@ -33,8 +34,10 @@ def home(request):
 
 @permission_required(Perm.VIEW_RECORDS)
 def township_home(request, township):
+    year, years = chosen_year(request.GET, townships=[township])
     return render(request, "xilian/township_home.html", {
-        "township": township, "actions": home_actions(township, request.user),
+        "township": township, "actions": home_actions(township, request.user), "year": year, "years": years,
+        "figures": township_key_figures(township=township, year=year),
     })
 
 
@@ -52,8 +55,15 @@ def home_actions(township, user):
 
 @permission_required(Perm.VIEW_COUNTY)
 def county_overview(request):
-    townships = request.user.visible_townships().select_related("county").prefetch_related("villages")
-    return render(request, "xilian/county_overview.html", {"townships": townships})
+    """Every township the office sees, all for the same year (the current one unless ?year= picks another)."""
+    townships = list(request.user.visible_townships().select_related("county").prefetch_related("villages"))
+    with county_scope(request.user):
+        year, years = chosen_year(request.GET, townships=townships)
+        figures = county_key_figures(county=request.user.county, year=year)
+    return render(request, "xilian/county_overview.html", {
+        "townships": [(township, figures.get(township, [])) for township in townships], "year": year, "years": years,
+        "columns": next(iter(figures.values()), []),
+    })
 
 
 @permission_required(Perm.VIEW_AUDIT)

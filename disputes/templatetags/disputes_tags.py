@@ -16,14 +16,9 @@ def overdue_label(ticket, today):
 @register.simple_tag
 def ticket_alerts(township):
     """What the 工作台 shows a leader first: open tickets past their deadline and those due within 2 working days,
-    with the figures of the latest year that has records."""
+    as of today whatever year the page shows."""
     today = timezone.localdate()
-    year = max(selectors.dispute_years(township=township)[:1] + selectors.ticket_years(township=township)[:1],
-               default=today.year)
     return {
         "overdue": selectors.overdue_tickets(township=township, today=today).count(),
         "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count(),
-        "year": year,
-        "disputes": selectors.dispute_stats(township=township, year=year),
-        "tickets": selectors.ticket_stats(township=township, year=year),
     }
