@@ -320,28 +320,40 @@ class LedgerResource(resources.Resource):
         return problems
 
     def _field_errors(self, record):
-        """{field: messages} of Model.clean_fields, with each value of a field checked once per import: a field's
-        validators see the value alone, and a ledger repeats most values thousands of times."""
+        """{field: messages} of Model.clean_fields for the record, from the values `_check_columns` found invalid:
+        a field's validators see its value alone, so each distinct value of a column is checked once per file."""
         errors = {}
-        memos = self.__dict__.setdefault("_field_memos", {})
-        for model_field in self._revalidated_fields():
-            value = record.__dict__[model_field.attname]
-            if model_field.blank and value in model_field.empty_values:
-                continue
-            memo = memos.setdefault(model_field.name, {})
+        for model_field, bad_values in self._bad_values.items():
             try:
-                messages = memo[value]
-            except KeyError:
-                try:
-                    model_field.clean(value, record)
-                    messages = memo[value] = None
-                except ValidationError as error:
-                    messages = memo[value] = error.messages
+                messages = bad_values.get(record.__dict__[model_field.attname])
             except TypeError:  # an unhashable value
                 messages = None
             if messages:
                 errors[model_field.name] = messages
         return errors
+
+    def _check_columns(self, rows):
+        """Run every field's own validation (Field.clean, as Model.clean_fields does) once on each distinct value
+        of its column, and keep the values it refuses: {field: {value: messages}}, only for fields with any."""
+        fields, defaults = self._record_layout()
+        default_of = dict(zip((f.name for f in fields), defaults, strict=True))
+        scratch = self._new_record(rows[0]) if rows else None
+        self._bad_values = {}
+        for model_field in self._revalidated_fields():
+            try:
+                distinct = {values.get(model_field.name, default_of[model_field.name]) for values in rows}
+            except TypeError:  # unhashable values: none of the record fields checked here holds one
+                continue
+            bad = {}
+            for value in distinct:
+                if model_field.blank and value in model_field.empty_values:
+                    continue
+                try:
+                    model_field.clean(value, scratch)
+                except ValidationError as error:
+                    bad[value] = error.messages
+            if bad:
+                self._bad_values[model_field] = bad
 
     @classmethod
     @functools.cache
@@ -357,6 +369,8 @@ class LedgerResource(resources.Resource):
         """Match every row to its record and check it against the record's rules. Rows that break them, match a
         voided record, or (with `expected`: the preview's matches) changed since the preview become errors."""
         existing = self._existing(rows, lock=lock)
+        if expected is None:
+            self._check_columns(rows)
         plan = []
         for index, values in enumerate(rows):
             instance = existing.get(self.row_key(values))
