@@ -41,12 +41,6 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance._state.adding and cleaned.get("loaded_version") is None:
-            raise forms.ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned
-
 
 def _claim_next_version(instance, loaded_version):
     """Bump the version only if it is still the one the user loaded; the UPDATE locks the row until commit."""
@@ -71,7 +65,10 @@ def record_save(*, township, user, form, request=None, detail=None):
     else:
         before = record_snapshot(type(instance).objects.get(pk=instance.pk))
         try:
-            _claim_next_version(instance, form.cleaned_data["loaded_version"])
+            loaded_version = form.cleaned_data.get("loaded_version")
+            if loaded_version is None:  # an edit that does not say which version it changes is never last-writer-wins
+                raise StaleRecordError(STALE_MESSAGE)
+            _claim_next_version(instance, loaded_version)
         except StaleRecordError:
             form.add_error(None, STALE_MESSAGE)
             raise
