@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -89,45 +91,21 @@ def dispute_detail(request, township, pk):
 @permission_required(Perm.EDIT_RECORDS)
 def dispute_state(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
-    detail_url = dispute_url(township, dispute)
     if not Dispute.NEXT_STATES[dispute.state]:
         messages.info(request, "该纠纷已回访结案，状态不能再变更。")
-        return redirect(detail_url)
-    state_label = dispute.get_state_display()
-    form = DisputeStateForm(request.POST or None, instance=dispute)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_change_state(township=township, user=request.user, form=form, request=request)
-        except StaleRecordError:
-            pass
-        else:
-            messages.success(request, f"{dispute}：已变更为“{dispute.get_state_display()}”")
-            return redirect(detail_url)
-    return render(request, "disputes/record_action.html", {
-        "township": township, "record": dispute, "form": form, "title": "变更状态", "cancel_url": detail_url,
-        "state_label": state_label,
-        "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
-    })
+        return redirect(dispute_url(township, dispute))
+    return _record_step_page(
+        request, township, dispute, DisputeStateForm(request.POST or None, instance=dispute), title="变更状态",
+        save=services.dispute_change_state, done=lambda: f"{dispute}：已变更为“{dispute.get_state_display()}”",
+    )
 
 
 @permission_required(Perm.EDIT_RECORDS)
 def dispute_correct(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
-    detail_url = dispute_url(township, dispute)
     form = DisputeDateCorrectionForm(request.POST or None, instance=dispute)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_correct_date(township=township, user=request.user, form=form, request=request)
-        except StaleRecordError:
-            pass
-        else:
-            messages.success(request, f"{dispute}：{form.correction_note()}")
-            return redirect(detail_url)
-    return render(request, "disputes/record_action.html", {
-        "township": township, "record": dispute, "form": form, "title": "更正日期", "cancel_url": detail_url,
-        "state_label": dispute.get_state_display(),
-        "list_url": "disputes:dispute_list", "list_label": "矛盾纠纷",
-    })
+    return _record_step_page(request, township, dispute, form, title="更正日期", save=services.dispute_correct_date,
+                             done=lambda: f"{dispute}：{form.correction_note()}")
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -227,46 +205,22 @@ def ticket_detail(request, township, pk):
 def ticket_action(request, township, pk, action):
     form_class = TICKET_ACTION_FORMS[action]
     ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
-    detail_url = ticket_url(township, ticket)
     if refusal := form_class.refusal(ticket):
         messages.info(request, refusal)
-        return redirect(detail_url)
-    state_label = ticket.get_state_display()
-    form = form_class(request.POST or None, instance=ticket)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ticket_act(township=township, user=request.user, form=form, request=request)
-        except StaleRecordError:
-            pass
-        else:
-            messages.success(request, f"{ticket.ticket_number}：已{form_class.title}")
-            return redirect(detail_url)
-    return render(request, "disputes/record_action.html", {
-        "township": township, "record": ticket, "form": form, "title": form_class.title, "cancel_url": detail_url,
-        "state_label": state_label,
-        "list_url": "disputes:ticket_list", "list_label": "12345工单",
-    })
+        return redirect(ticket_url(township, ticket))
+    return _record_step_page(
+        request, township, ticket, form_class(request.POST or None, instance=ticket), title=form_class.title,
+        save=services.ticket_act, done=lambda: f"{ticket.ticket_number}：已{form_class.title}",
+    )
 
 
 @permission_required(Perm.EDIT_RECORDS)
 def ticket_correct_time(request, township, pk):
     ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
-    detail_url = ticket_url(township, ticket)
-    state_label = ticket.get_state_display()
-    form = TicketTimeCorrectionForm(request.POST or None, instance=ticket)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ticket_correct_time(township=township, user=request.user, form=form, request=request)
-        except StaleRecordError:
-            pass
-        else:
-            messages.success(request, f"{ticket.ticket_number}：已更正时间")
-            return redirect(detail_url)
-    return render(request, "disputes/record_action.html", {
-        "township": township, "record": ticket, "form": form, "title": "更正时间", "cancel_url": detail_url,
-        "state_label": state_label,
-        "list_url": "disputes:ticket_list", "list_label": "12345工单",
-    })
+    return _record_step_page(
+        request, township, ticket, TicketTimeCorrectionForm(request.POST or None, instance=ticket), title="更正时间",
+        save=services.ticket_correct_time, done=lambda: f"{ticket.ticket_number}：已更正时间",
+    )
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -276,27 +230,43 @@ def ticket_void(request, township, pk):
                      cancel_url=ticket_url(township, ticket))
 
 
-def _note_page(request, township, record, *, detail_url, list_url, list_label):
-    form = HandlingNoteForm(request.POST or None, record=record)
+def _note_page(request, township, record):
+    return _record_step_page(
+        request, township, record, HandlingNoteForm(request.POST or None, record=record), title="添加办理记录",
+        save=functools.partial(services.note_add, record=record), done=lambda: f"{record}：已添加办理记录",
+    )
+
+
+LISTS = {Dispute: ("disputes:dispute_list", "矛盾纠纷"), Ticket: ("disputes:ticket_list", "12345工单")}
+
+
+def _record_step_page(request, township, record, form, *, title, save, done):
+    """The page of one step on a ticket or a dispute (变更状态, 办结, 更正, 办理记录…): the form, written by `save` (a
+    service taking township, user, form and request), then back to the record with the message `done()` gives."""
+    detail_url = dispute_url(township, record) if isinstance(record, Dispute) else ticket_url(township, record)
+    state_label = record.get_state_display()  # as the record stands, before a refused form has touched it
     if request.method == "POST" and form.is_valid():
-        services.note_add(township=township, user=request.user, record=record, form=form, request=request)
-        messages.success(request, f"{record}：已添加办理记录")
-        return redirect(detail_url)
+        try:
+            save(township=township, user=request.user, form=form, request=request)
+        except StaleRecordError:
+            pass
+        else:
+            messages.success(request, done())
+            return redirect(detail_url)
+    list_url, list_label = LISTS[type(record)]
     return render(request, "disputes/record_action.html", {
-        "township": township, "record": record, "form": form, "title": "添加办理记录", "cancel_url": detail_url,
-        "state_label": record.get_state_display(), "list_url": list_url, "list_label": list_label,
+        "township": township, "record": record, "form": form, "title": title, "cancel_url": detail_url,
+        "state_label": state_label, "list_url": list_url, "list_label": list_label,
     })
 
 
 @permission_required(Perm.EDIT_RECORDS)
 def ticket_note(request, township, pk):
     ticket = get_object_or_404(Ticket.objects.active(), pk=pk)
-    return _note_page(request, township, ticket, detail_url=ticket_url(township, ticket),
-                      list_url="disputes:ticket_list", list_label="12345工单")
+    return _note_page(request, township, ticket)
 
 
 @permission_required(Perm.EDIT_RECORDS)
 def dispute_note(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
-    return _note_page(request, township, dispute, detail_url=dispute_url(township, dispute),
-                      list_url="disputes:dispute_list", list_label="矛盾纠纷")
+    return _note_page(request, township, dispute)
