@@ -8,7 +8,7 @@ up to that day, in the states they had that day, so that a report rendered again
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -55,6 +55,17 @@ class TownshipFigures(Mapping):
         if name in figures:
             return figures[name]
         raise AttributeError(name)
+
+    def frozen(self):
+        """The figures as JSON, to be kept with a submitted or archived report (see `thawed`)."""
+        return {"year": self.year, "as_of": self.as_of.isoformat(),
+                "figures": [asdict(figure) for figure in self.figures.values()]}
+
+    @classmethod
+    def thawed(cls, township, data):
+        """The figures kept by `frozen`, exactly as they were: later changes to the records do not move them."""
+        figures = [Figure(**fields) for fields in data["figures"]]
+        return cls(township, data["year"], date.fromisoformat(data["as_of"]), {f.key: f for f in figures})
 
 
 def township_figures(*, township, year, as_of=None):

@@ -4,9 +4,10 @@ statutory parts (DOMAIN §1). Numbering — 一、 （一） 1、 — comes from
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django_scopes import ScopedManager
 
-from xilian.models import TownshipRecord
+from xilian.models import TownshipRecord, User
 
 TEXT_MAX_LENGTH = 20000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -43,6 +44,11 @@ class Report(TownshipRecord):
     signed_by = models.CharField("署名", max_length=100, blank=True)
     intro = models.TextField("导语", blank=True, max_length=TEXT_MAX_LENGTH, validators=text_validators("导语"))
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    # 1 for the first filed text; a correction of an archived report is the next revision, filed again.
+    revision = models.PositiveSmallIntegerField("修订版次", default=1)
+    # The figures as they stood when the report was submitted ({key: figure fields}); empty while it is a draft,
+    # whose figures are counted afresh on every view.
+    frozen_figures = models.JSONField("提交时的指标", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
@@ -104,3 +110,67 @@ class ReportSection(models.Model):
     def siblings(self):
         """The sections numbered together with this one: same report, part and parent."""
         return ReportSection.objects.filter(report_id=self.report_id, part=self.part, parent_id=self.parent_id)
+
+
+class ReportStep(models.Model):
+    """One move of a report through 草稿 → 已提交 → 已审定 → 已归档 (or back), dated and signed; a 退回 carries
+    what the leader asked for."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        APPROVE = "approve", "审定"
+        RETURN = "return", "退回"
+        ARCHIVE = "archive", "归档"
+        PUBLISH = "publish", "公开"
+        REVISE = "revise", "修订"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="steps", verbose_name="报告")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    from_state = models.CharField("原状态", max_length=10, choices=Report.State.choices)
+    to_state = models.CharField("新状态", max_length=10, choices=Report.State.choices)
+    comment = models.TextField("意见", blank=True, max_length=2000)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    objects = ScopedManager(township="report__township")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告流转记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}（{self.report}）"
+
+
+def archive_path(archive, filename):
+    return f"reports/{archive.report.township.code}/{archive.report.year}/{filename}"
+
+
+class ReportArchive(models.Model):
+    """A filed copy: rendered once when the report is archived and never changed again. A later correction is a new
+    revision with its own copy; every copy stays downloadable."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="archives", verbose_name="报告")
+    revision = models.PositiveSmallIntegerField("修订版次")
+    pdf = models.FileField("PDF", upload_to=archive_path, max_length=300)
+    pdf_sha256 = models.CharField("PDF 的 SHA-256", max_length=64)
+    pdfa = models.FileField("PDF/A-2b", upload_to=archive_path, max_length=300)
+    pdfa_sha256 = models.CharField("PDF/A-2b 的 SHA-256", max_length=64)
+    figures = models.JSONField("归档时的指标")
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="审定人")
+    archived_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="归档人")
+    archived_at = models.DateTimeField("归档时间", default=timezone.now)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="公开人"
+    )
+
+    objects = ScopedManager(township="report__township")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告归档件"
+        ordering = ["report", "revision"]
+        constraints = [models.UniqueConstraint(fields=["report", "revision"], name="report_archive_one_per_revision")]
+
+    def __str__(self):
+        return f"{self.report}（第{self.revision}版）"

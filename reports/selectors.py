@@ -1,6 +1,6 @@
 """Reading reports, always through the township."""
 
-from reports.figures import township_figures
+from reports.figures import TownshipFigures, township_figures
 from reports.models import Report
 
 
@@ -14,5 +14,8 @@ def report_get(*, township, year):
 
 
 def report_figures(*, report):
-    """The figures the report quotes, as of its 统计截止日期 (today while it is not dated)."""
+    """The figures the report quotes: those frozen when it was submitted, else counted now as of its 统计截止日期
+    (today while it is not dated)."""
+    if report.frozen_figures:
+        return TownshipFigures.thawed(report.township, report.frozen_figures)
     return township_figures(township=report.township, year=report.year, as_of=report.figures_date)

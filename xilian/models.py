@@ -1,3 +1,5 @@
+import calendar
+import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -16,10 +18,32 @@ def _code_validator(length):
     return RegexValidator(rf"^\d{{{length}}}$", f"统计用区划代码应为{length}位数字。")
 
 
+def _month_day_validator(value):
+    try:
+        _month_day(value, 2024)  # a leap year, so that 02-29 is accepted
+    except (ValueError, TypeError):
+        raise ValidationError("请按“月-日”填写，例如 03-01。") from None
+
+
+def _month_day(value, year):
+    month, day = value.split("-")
+    return datetime.date(year, int(month), min(int(day), calendar.monthrange(year, int(month))[1]))
+
+
 class County(models.Model):
     name = models.CharField("县（区）名称", max_length=50)
     full_name = models.CharField("全称", max_length=100, blank=True, help_text="例如：广东省湛江市徐闻县")
     code = models.CharField("统计用区划代码", max_length=6, unique=True, validators=[_code_validator(6)])
+    # DOMAIN §1 (configurable): the year's report goes to the county by 3月1日 and is made public by 4月1日 of the
+    # next year.
+    report_submission_due = models.CharField(
+        "年度报告报送期限", max_length=5, default="03-01", validators=[_month_day_validator],
+        help_text="次年的月-日，例如 03-01",
+    )
+    report_publication_due = models.CharField(
+        "年度报告公开期限", max_length=5, default="04-01", validators=[_month_day_validator],
+        help_text="次年的月-日，例如 04-01",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "县（区）"
@@ -27,6 +51,10 @@ class County(models.Model):
 
     def __str__(self):
         return self.name
+
+    def report_deadlines(self, year):
+        """(submission, publication) dates for the report of `year`, both in the next year."""
+        return tuple(_month_day(due, year + 1) for due in (self.report_submission_due, self.report_publication_due))
 
 
 class Township(models.Model):
