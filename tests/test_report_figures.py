@@ -1,5 +1,6 @@
 """The one source of figures: a township's year as of a date, and every township of a county at once."""
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from disputes.models import Dispute, DisputeStep, Satisfaction, Ticket
 from disputes.selectors import dispute_figures_by_township
-from reports.figures import county_figures, township_figures
+from reports.figures import TownshipFigures, county_figures, township_figures
 from tests.permissions.disputes import make_dispute, make_ticket
 from tests.permissions.publicity import make_event, make_lawyer, make_study
 from xilian.models import Township, Village
@@ -217,3 +218,17 @@ def test_without_a_date_the_figures_are_todays_and_agree_with_the_list_they_link
     assert response.context["figures"].received == figures.disputes_in_progress.value == 1
     response = demo.client_for(client, "xilian_staff").get(figures.disputes_received.list_url)
     assert (response.context["figures"].received, response.context["figures"].resolved) == (2, 1)
+
+
+def test_frozen_figures_thaw_to_the_same_figures_whatever_the_records_do_later(loaded_demo):
+    figures = _figures(loaded_demo.xilian)
+    kept = json.loads(json.dumps(figures.frozen()))
+    with scopes_disabled():
+        Dispute.objects.filter(township=loaded_demo.xilian).update(voided_at=timezone.now())
+
+    thawed = TownshipFigures.thawed(loaded_demo.xilian, kept)
+
+    assert _values(thawed) == _values(figures)
+    assert (thawed.year, thawed.as_of) == (2021, REPORT_DAY)
+    assert thawed.disputes_received.list_url == figures.disputes_received.list_url
+    assert _figures(loaded_demo.xilian).disputes_received.value == 0
