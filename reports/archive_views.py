@@ -50,6 +50,7 @@ def archive_list(request, township, year):
         raise Http404("该年度报告尚未归档。")
     return render(request, "reports/township_archives.html", {
         "report": archives[0].report, "archives": archives,
+        "public_revision": max((a.revision for a in archives if a.published_at), default=None),
         "can_publish": request.user.can(Perm.APPROVE_REPORT) and request.user.belongs_to(township),
     })
 

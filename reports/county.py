@@ -71,6 +71,9 @@ class ReportCell:
     report: Report | None = None
     archives: list = field(default_factory=list)
     deadlines: tuple = ()
+    # False for a past year in which no township of the county had a report in the portal (it was not in use
+    # yet): its missing reports are not counted down as overdue.
+    counted: bool = True
 
     @property
     def latest(self):
@@ -165,9 +168,10 @@ def county_report_table(*, county, townships, year=None, today=None):
             cell.deadlines = year_deadlines(county=county, year=column_year, filed_on=cell.filed_on,
                                             published_on=cell.published_on, today=today)
             cells.append(cell)
-        columns.append(YearSummary(
-            column_year, year_deadlines(county=county, year=column_year, today=today), cells,
-            [cell.township for cell in cells if not cell.archives],
-        ))
+        plain = year_deadlines(county=county, year=column_year, today=today)
+        if plain[0].days < 0 and not any(cell.report for cell in cells):
+            for cell in cells:
+                cell.counted = False
+        columns.append(YearSummary(column_year, plain, cells, [cell.township for cell in cells if not cell.archives]))
     rows = [(township, [column.cells[i] for column in columns]) for i, township in enumerate(townships)]
     return CountyReportTable(year, years, columns, rows)

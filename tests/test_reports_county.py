@@ -205,3 +205,13 @@ def test_the_county_navigation_links_the_reports_page(client, demo):
     page = county_page(client, demo).content.decode()
     assert f'<a class="nav-link active" href="{reverse("county_reports")}">' in page
     assert f'<a class="nav-link" href="{reverse("county_overview")}">' in page
+
+
+def test_a_past_year_without_any_report_in_the_portal_is_not_counted_down(client, demo, time_machine):
+    time_machine.move_to("2022-02-10 09:00 +08:00", tick=False)
+    make_report(demo.xilian, 2021)
+    response = county_page(client, demo)
+    assert cell(response, "迈陈镇", 2021).counted  # the year is in use: 迈陈镇 is counted down
+    old = cell(response, "迈陈镇", 2019)
+    assert not old.counted and "本县该年度未在平台报送" in response.content.decode()
+    assert 'data-countdown="报送">已逾期' not in response.content.decode()

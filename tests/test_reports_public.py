@@ -212,3 +212,19 @@ def test_login_is_still_required_everywhere_else(client, published_and_not):
     for url in (reverse("county_reports"), reverse("reports:archive_pdf", kwargs={
             "township": "440825106", "year": 2021, "revision": 1})):
         assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_the_township_page_says_which_copy_is_public(client, demo):
+    make_archive(demo.xilian, 2021, revision=1, published_at=at("2022-03-02 10:00"))
+    make_archive(demo.xilian, 2021, revision=2, published_at=at("2022-05-02 10:00"))
+    page = demo.client_for(client, "xilian_staff").get(
+        reverse("reports:archive_list", kwargs={"township": demo.xilian.code, "year": 2021})).content.decode()
+    assert "公开中</span> 2022年5月2日" in page and "已由第2版取代</span> 2022年3月2日公开" in page
+
+
+def test_when_every_township_has_published_the_deadline_is_met(client, demo, time_machine):
+    time_machine.move_to("2022-04-20 09:00 +08:00", tick=False)
+    for township in (demo.xilian, demo.maichen):
+        make_archive(township, 2021, published_at=at("2022-03-02 10:00"))
+    page = client.get("/gongkai/440825/2021/").content.decode()
+    assert 'class="alert alert-success"' in page and "/ 2 个镇（街道）。" in page and "逾期" not in page
