@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from reports.archives import archive_filename, archive_get, year_archives, year_zip_stream
+from reports.archives import archive_filename, archive_get, archive_list, year_archives, year_zip_stream
 from reports.county import county_report_table
 from reports.models import MAX_YEAR, MIN_YEAR, ReportArchive
 from reports.publishing import report_publish
@@ -40,12 +40,8 @@ def archive_pdfa(request, township, year, revision):
 
 
 @permission_required(Perm.VIEW_RECORDS)
-def archive_list(request, township, year):
-    archives = list(
-        ReportArchive.objects.filter(report__township=township, report__year=year)
-        .select_related("report__township__county", "approved_by", "archived_by", "published_by")
-        .order_by("-revision")
-    )
+def township_archives(request, township, year):
+    archives = list(archive_list(township=township, year=year))
     if not archives:
         raise Http404("该年度报告尚未归档。")
     return render(request, "reports/township_archives.html", {

@@ -21,6 +21,16 @@ def archive_get(*, township, year, revision):
     )
 
 
+def archive_list(*, township, year):
+    """The township's filed copies of its report of `year`, latest first, with who approved, filed and published
+    each."""
+    return (
+        ReportArchive.objects.filter(report__township=township, report__year=year)
+        .select_related("report__township__county", "approved_by", "archived_by", "published_by")
+        .order_by("-revision")
+    )
+
+
 def archive_filename(archive, *, pdfa=False):
     suffix = "（PDF-A）" if pdfa else ""
     return f"{archive.report.title}（第{archive.revision}版）{suffix}.pdf"
