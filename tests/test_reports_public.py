@@ -228,3 +228,12 @@ def test_when_every_township_has_published_the_deadline_is_met(client, demo, tim
         make_archive(township, 2021, published_at=at("2022-03-02 10:00"))
     page = client.get("/gongkai/440825/2021/").content.decode()
     assert 'class="alert alert-success"' in page and "/ 2 个镇（街道）。" in page and "逾期" not in page
+
+
+def test_the_page_says_why_a_copy_cannot_be_published(client, demo):
+    archive = make_archive(demo.xilian, 2021, state="approved")
+    url = reverse("reports:archive_publish", kwargs={"township": demo.xilian.code, "year": 2021, "revision": 1})
+    response = demo.client_for(client, "xilian_leader").post(url)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "只有已归档的报告才能公开：本报告第1版目前为“已审定”，请归档后再公开。"]
+    assert reloaded(archive).published_at is None
