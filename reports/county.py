@@ -111,8 +111,11 @@ class YearSummary:
 
     @property
     def urgency(self):
-        """How loudly to show the townships still missing: the 报送 deadline's tone (danger once it passed)."""
-        return self.deadlines[0].tone if self.missing else "success"
+        """How loudly to show the townships still missing: the 报送 deadline's tone (danger once it passed), quiet
+        for a past year nobody reported in the portal."""
+        if not self.missing:
+            return "success"
+        return self.deadlines[0].tone if self.cells[0].counted else "secondary"
 
 
 def current_report_year(*, county, today=None):

@@ -215,3 +215,5 @@ def test_a_past_year_without_any_report_in_the_portal_is_not_counted_down(client
     old = cell(response, "迈陈镇", 2019)
     assert not old.counted and "本县该年度未在平台报送" in response.content.decode()
     assert 'data-countdown="报送">已逾期' not in response.content.decode()
+    page = county_page(client, demo, year="2019").content.decode()
+    assert "2019年度报告未报送（2个）" in page and 'class="alert alert-light border"' in page
