@@ -17,8 +17,9 @@ USER_OF_ROLE = {
     Role.AUDITOR: "auditor",
     Role.ADMIN: "admin",
 }
-# Login, logout and the landing redirect are covered by tests/test_login.py; the Django admin by test_admin.py.
-NOT_IN_HARNESS = {"login", "logout", "home"}
+# Login, logout and the landing redirect are covered by tests/test_login.py; the Django admin by test_admin.py;
+# the public reports page (no login at all) by tests/test_reports_public.py.
+NOT_IN_HARNESS = {"login", "logout", "home", "gongkai:county", "gongkai:year", "gongkai:pdf"}
 
 
 def _request(client, demo, page):

@@ -12,8 +12,9 @@ TOWNSHIP_NAVIGATION = [
 ]
 
 
-def _item(label, url, icon, current_path):
-    return {"label": label, "url": url, "icon": icon, "active": current_path.startswith(url)}
+def _item(label, url, icon, current_path, *, exact=False):
+    active = current_path == url if exact else current_path.startswith(url)
+    return {"label": label, "url": url, "icon": icon, "active": active}
 
 
 def _township_items(request):
@@ -30,7 +31,8 @@ def _global_items(request):
     user = request.user
     items = []
     if user.can(Perm.VIEW_COUNTY):
-        items.append(_item("全县概览", reverse("county_overview"), "map", request.path))
+        items.append(_item("全县概览", reverse("county_overview"), "map", request.path, exact=True))
+        items.append(_item("年度报告报送", reverse("county_reports"), "file-earmark-check", request.path))
     if user.can(Perm.VIEW_AUDIT):
         items.append(_item("审计日志", reverse("audit_log"), "shield-check", request.path))
     if user.can(Perm.MANAGE_ORGANISATION):

@@ -7,6 +7,7 @@ django-scopes scope for that township, so a query on a township model without a 
 returning every township's rows, and views receive the Township object as their `township` argument.
 """
 
+from contextlib import contextmanager
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -79,6 +80,10 @@ def permission_required(permission):
     return decorator
 
 
+@contextmanager
 def county_scope(user):
-    """The scope for a county-wide query: every township the user may see, never 'all' (None)."""
-    return scope(township=list(user.visible_townships()))
+    """The scope for a county-wide query: every township the user may see, never 'all' (None). Yields those
+    townships, so that the view need not read them again."""
+    townships = list(user.visible_townships())
+    with scope(township=townships):
+        yield townships

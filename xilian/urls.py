@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("county/", views.county_overview, name="county_overview"),
+    path("county/reports/", include("reports.county_urls")),
+    path("gongkai/", include("reports.public_urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("t/<township:township>/", include(township_patterns)),
     path("admin/", admin.site.urls),
