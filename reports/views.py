@@ -210,7 +210,7 @@ def section_new(request, township, year):
 def section_edit(request, township, year, pk):
     report = _report_or_404(township, year)
     section = get_object_or_404(ReportSection, pk=pk, report=report)
-    form = SectionForm(request.POST, instance=section)
+    form = SectionForm(request.POST)  # not bound to the section, which the service compares before and after
     if form.is_valid():
         try:
             services.section_update(section=section, user=request.user, **form.cleaned_data)
