@@ -36,6 +36,7 @@ test: setup
 bench: setup
 	$(PY) -m bench.import_tickets
 	$(PY) -m bench.hostile_files
+	$(PY) -m bench.report_download
 
 lint: setup
 	$(VENV)/bin/ruff check .

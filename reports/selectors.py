@@ -3,8 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from reports.figures import TownshipFigures, township_figures
-from reports.models import Part, Report, ReportSection, ReportStep
+from reports.models import Part, Report, ReportArchive, ReportSection, ReportStep
 from reports.rendering import chinese_numeral, figure_text, typed_numbers_matching_figures
 
 
@@ -33,6 +35,15 @@ def report_pending_return(*, report):
 
 def report_steps(*, report):
     return report.steps.select_related("actor").order_by("at", "pk")
+
+
+def report_filed_copy(*, township, year):
+    """The filed copy of an archived report as it stands (its current revision), in one query; None while the
+    report of `year` is not archived."""
+    return ReportArchive.objects.select_related("report__township").filter(
+        report__township=township, report__year=year, report__state=Report.State.ARCHIVED,
+        revision=F("report__revision"),
+    ).first()
 
 
 def report_archives(*, report):

@@ -300,10 +300,10 @@ def _filename(report, suffix, *, revision=None):
 
 @permission_required(Perm.DOWNLOAD_REPORT)
 def report_pdf_file(request, township, year):
+    archive = selectors.report_filed_copy(township=township, year=year)
+    if archive is not None:
+        return _stored(archive.pdf, _filename(archive.report, ".pdf", revision=archive.revision))
     report = _report_or_404(township, year)
-    if report.state == Report.State.ARCHIVED:
-        archive = get_object_or_404(report.archives, revision=report.revision)
-        return _stored(archive.pdf, _filename(report, ".pdf", revision=archive.revision))
     content = report_pdf(report, selectors.report_figures(report=report))
     return _download(content, _filename(report, ".pdf"), PDF)
 
