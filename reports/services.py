@@ -12,14 +12,18 @@ from xilian.models import AuditLog
 from xilian.records import record_save
 
 UP, DOWN = "up", "down"
-NOT_A_DRAFT = "报告{state}，不能再修改；如需更正，请由领导退回或在归档后修订。"
+NOT_A_DRAFT = {
+    Report.State.SUBMITTED: "报告已提交，不能再修改；如需修改，请镇领导退回。",
+    Report.State.APPROVED: "报告已审定，不能再修改；归档后如需更正，可以修订。",
+    Report.State.ARCHIVED: "报告已归档，不能再修改；如需更正，请修订（成为新一版的草稿）。",
+}
 
 
 def report_lock_draft(report):
     """Lock the report's row until the transaction ends and refuse unless it is a 草稿."""
     state = Report.objects.select_for_update().values_list("state", flat=True).get(pk=report.pk)
     if state != Report.State.DRAFT:
-        raise ValidationError(NOT_A_DRAFT.format(state=Report.State(state).label))
+        raise ValidationError(NOT_A_DRAFT[state])
 
 
 @transaction.atomic

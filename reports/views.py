@@ -112,8 +112,6 @@ def report_preview(request, township, year):
 @permission_required(Perm.EDIT_RECORDS)
 def report_edit(request, township, year):
     report = _report_or_404(township, year)
-    if report.state != Report.State.DRAFT:
-        return _not_a_draft(request, report)
     return _editor(request, report, *_requested_form(request, report))
 
 
@@ -134,6 +132,8 @@ def _requested_form(request, report):
 
 
 def _editor(request, report, open_key=None, form=None, status=200):
+    if report.state != Report.State.DRAFT:
+        return _not_a_draft(request, report)
     figures = selectors.report_figures(report=report)
     picker = [{"token": f"{{{{{figure.key}}}}}", "label": figure.label, "text": figure_text(figure),
                "definition": figure.definition} for figure in figures.values()]
@@ -147,7 +147,7 @@ def _editor(request, report, open_key=None, form=None, status=200):
 
 
 def _not_a_draft(request, report):
-    messages.info(request, services.NOT_A_DRAFT.format(state=report.get_state_display()))
+    messages.info(request, services.NOT_A_DRAFT[report.state])
     return redirect(_report_url("report_preview", report))
 
 
@@ -277,7 +277,23 @@ def report_step(request, township, year, action):
         else:
             messages.success(request, f"报告已{step.title}。")
             return redirect(_report_url("report_preview", report))
-    return render(request, "reports/report_step.html", {"report": report, "step": step, "form": form})
+    return render(request, "reports/report_step.html", {
+        "report": report, "step": step, "form": form,
+        "typed_figures": _typed_figures(report) if action == "submit" else [],
+    })
+
+
+def _typed_figures(report):
+    """[(where, notes)]: the numbers typed where a figure belongs, to look at once more before submitting."""
+    figures = selectors.report_figures(report=report)
+    found = [("导语", notes) for notes in [selectors.typed_figure_notes(report.intro, figures)] if notes]
+    for outline_part in selectors.report_outline(report=report, figures=figures):
+        for entry in outline_part.entries:
+            for item in [entry, *entry.points]:
+                if item.typed_figures:
+                    number = entry.number + (item.number if item is not entry else "")
+                    found.append((f"{outline_part.number}、{number}{item.section}", item.typed_figures))
+    return found
 
 
 # Downloads. An archived report's PDF is the stored one, streamed; anything else is rendered now and says 草稿.

@@ -205,3 +205,12 @@ def test_the_county_office_cannot_open_the_editor_nor_write_anything(client, dem
     assert (report.intro, _sections(report), AuditLog.objects.count()) == ("", ["强化组织领导"], log_before)
     with scopes_disabled():
         assert Report.objects.count() == 1
+
+
+def test_the_submit_page_lists_the_numbers_typed_where_a_figure_belongs(clerk, demo, report):
+    make_dispute(demo.xilian, received_on=date(2021, 3, 2))
+    sub_part = make_section(report, heading="化解纠纷", body="受理纠纷{{disputes_received}}。")
+    make_section(report, parent=sub_part, heading="权责明确。", body="又受理1宗。")
+    page = clerk.get(_url("report_step", demo, action="submit")).content.decode()
+    warning = page.split('id="typed-figures"')[1].split("</div>\n  </div>")[0]
+    assert "一、（一）1、权责明确。：纠纷受理数（1宗）" in warning and "化解纠纷：" not in warning
