@@ -302,3 +302,20 @@ def test_the_county_office_reads_and_downloads_but_every_post_is_refused(client,
     report.refresh_from_db()
     assert (report.state, report.version, len(_steps(report, "pk")), AuditLog.objects.count()) == (
         Report.State.SUBMITTED, version, 1, log_before)
+
+
+def test_an_archive_that_fails_to_render_leaves_the_report_approved_and_writes_nothing(demo, report, monkeypatch):
+    move_report(report, "submit", "approve", users=demo.users)
+    log_before = AuditLog.objects.count()
+
+    def broken_renderer(*args, **kwargs):
+        raise RuntimeError("字体缺失")
+
+    monkeypatch.setattr("reports.workflow.report_pdf", broken_renderer)
+    with scope(township=demo.xilian), pytest.raises(RuntimeError):
+        workflow.report_archive(report=report, user=demo.users["xilian_staff"], loaded_version=report.version)
+    report.refresh_from_db()
+    assert (report.state, len(_steps(report, "pk")), AuditLog.objects.count()) == (
+        Report.State.APPROVED, 2, log_before)
+    with scopes_disabled():
+        assert not ReportArchive.objects.exists()
