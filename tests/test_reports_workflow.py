@@ -18,6 +18,7 @@ from reports import workflow
 from reports.models import Report, ReportArchive, ReportSection, ReportStep
 from tests.permissions.disputes import make_dispute
 from tests.permissions.reports import make_report, make_section, move_report
+from tests.test_one_look import assert_one_form_look
 from xilian.models import AuditLog, User
 from xilian.records import record_void
 from xilian.roles import Role
@@ -319,3 +320,9 @@ def test_an_archive_that_fails_to_render_leaves_the_report_approved_and_writes_n
         Report.State.APPROVED, 2, log_before)
     with scopes_disabled():
         assert not ReportArchive.objects.exists()
+
+
+def test_a_refused_step_has_the_one_form_look(client, demo, report):
+    move_report(report, "submit", users=demo.users)
+    leader = _as(client, demo, "xilian_leader")
+    assert_one_form_look(leader.post(_step_url(demo, "return"), {"loaded_version": report.version}).content.decode())
