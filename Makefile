@@ -38,6 +38,7 @@ bench: setup
 	$(PY) -m bench.import_tickets
 	$(PY) -m bench.hostile_files
 	$(PY) -m bench.report_downloads
+	$(PY) -m bench.report_download
 
 lint: setup
 	$(VENV)/bin/ruff check .

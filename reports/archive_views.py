@@ -23,7 +23,8 @@ def _archive_or_404(township, year, revision):
         raise Http404("没有该版本的归档件。") from None
 
 
-def _file_response(archive, *, pdfa):
+def archive_response(archive, *, pdfa):
+    """The filed copy's stored bytes, streamed: never rendered again."""
     stored = archive.pdfa if pdfa else archive.pdf
     return FileResponse(stored.open("rb"), as_attachment=True, filename=archive_filename(archive, pdfa=pdfa),
                         content_type="application/pdf")
@@ -31,12 +32,12 @@ def _file_response(archive, *, pdfa):
 
 @permission_required(Perm.DOWNLOAD_REPORT)
 def archive_pdf(request, township, year, revision):
-    return _file_response(_archive_or_404(township, year, revision), pdfa=False)
+    return archive_response(_archive_or_404(township, year, revision), pdfa=False)
 
 
 @permission_required(Perm.DOWNLOAD_REPORT)
 def archive_pdfa(request, township, year, revision):
-    return _file_response(_archive_or_404(township, year, revision), pdfa=True)
+    return archive_response(_archive_or_404(township, year, revision), pdfa=True)
 
 
 @permission_required(Perm.VIEW_RECORDS)

@@ -31,9 +31,15 @@ def archive_list(*, township, year):
     )
 
 
+def report_filename(report, suffix, *, revision=None):
+    """A download's name: the title, （草稿） for a copy rendered now (revision None), （第N版） for a correction."""
+    if revision is None:
+        return f"{report.title}（草稿）{suffix}"
+    return f"{report.title}{f'（第{revision}版）' if revision > 1 else ''}{suffix}"
+
+
 def archive_filename(archive, *, pdfa=False):
-    suffix = "（PDF-A）" if pdfa else ""
-    return f"{archive.report.title}（第{archive.revision}版）{suffix}.pdf"
+    return report_filename(archive.report, "（PDF-A）.pdf" if pdfa else ".pdf", revision=archive.revision)
 
 
 def year_archives(*, townships, year):

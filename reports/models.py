@@ -174,3 +174,14 @@ class ReportArchive(models.Model):
 
     def __str__(self):
         return f"{self.report}（第{self.revision}版）"
+
+    def save(self, *args, **kwargs):
+        """A filed copy is written once; afterwards only its publication may be recorded."""
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= PUBLICATION_FIELDS:
+                raise ValueError("归档件一经保存不能更改，只能记录公开信息。")
+        super().save(*args, **kwargs)
+
+
+PUBLICATION_FIELDS = {"published_at", "published_by"}

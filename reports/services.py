@@ -1,5 +1,6 @@
-"""Writing reports: create a year's report (from last year's when there is one) and edit its sections. Every write
-is audited in the same transaction."""
+"""Writing reports: create a year's report (from last year's when there is one) and edit its text. Only a 草稿 can be
+edited: each edit locks the report and checks its state, so an edit cannot slip in after a submission. Every write
+is audited in the same transaction. Moving a report from one state to the next: reports/workflow.py."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,8 +9,21 @@ from django.db.models import Max
 from reports.models import Report, ReportSection
 from xilian.audit import audit_record_change, record_snapshot
 from xilian.models import AuditLog
+from xilian.records import record_save
 
 UP, DOWN = "up", "down"
+NOT_A_DRAFT = {
+    Report.State.SUBMITTED: "报告已提交，不能再修改；如需修改，请镇领导退回。",
+    Report.State.APPROVED: "报告已审定，不能再修改；归档后如需更正，可以修订。",
+    Report.State.ARCHIVED: "报告已归档，不能再修改；如需更正，请修订（成为新一版的草稿）。",
+}
+
+
+def report_lock_draft(report):
+    """Lock the report's row until the transaction ends and refuse unless it is a 草稿."""
+    state = Report.objects.select_for_update().values_list("state", flat=True).get(pk=report.pk)
+    if state != Report.State.DRAFT:
+        raise ValidationError(NOT_A_DRAFT[state])
 
 
 @transaction.atomic
@@ -30,6 +44,14 @@ def report_create(*, township, user, year):
     return report
 
 
+@transaction.atomic
+def report_update(*, report, user, form, request=None):
+    """Save the report's own text (导语, dates, 署名) from a VersionedModelForm: a draft's only, and only over the
+    version the form was loaded at."""
+    report_lock_draft(report)
+    return record_save(township=report.township, user=user, form=form, request=request)
+
+
 def _copy_sections(source, report):
     copies = {}
     sections = source.sections.order_by("part", "position", "pk")
@@ -43,6 +65,7 @@ def _copy_sections(source, report):
 @transaction.atomic
 def section_add(*, report, user, part, parent=None, heading="", body=""):
     """A sub-part at the end of `part`, or a point at the end of the sub-part `parent`."""
+    report_lock_draft(report)
     section = ReportSection(report=report, part=parent.part if parent else part, parent=parent,
                             heading=heading, body=body)
     last = section.siblings().aggregate(last=Max("position"))["last"]
@@ -55,6 +78,7 @@ def section_add(*, report, user, part, parent=None, heading="", body=""):
 
 @transaction.atomic
 def section_update(*, section, user, heading, body):
+    report_lock_draft(section.report)
     before = record_snapshot(section)
     section.heading, section.body = heading, body
     section.full_clean()
@@ -66,6 +90,7 @@ def section_update(*, section, user, heading, body):
 @transaction.atomic
 def section_move(*, section, user, direction):
     """Swap the section with its neighbour above (`UP`) or below (`DOWN`); at either end nothing changes."""
+    report_lock_draft(section.report)
     siblings = section.siblings()
     if direction == UP:
         neighbour = siblings.filter(position__lt=section.position).order_by("-position", "-pk").first()
@@ -86,6 +111,7 @@ def section_move(*, section, user, direction):
 @transaction.atomic
 def section_delete(*, section, user):
     """Delete a section with its points."""
+    report_lock_draft(section.report)
     points = section.points.count()
     detail = {"一并删除的要点数": points} if points else None
     _audit(user, section, before=record_snapshot(section), action=AuditLog.Action.DELETE, detail=detail)
