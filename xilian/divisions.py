@@ -186,7 +186,7 @@ def divisions_load(*, divisions, county_name="", source=""):
     Raises DivisionsRefused, having written nothing, when any unit fails its model's validation."""
     summary, errors = LoadSummary(), []
     detail = {"来源": f"区划代码文件 {source}".strip()}
-    above_names = [_without_prefixes(d.written_name, []) for d in sorted(divisions.above, key=lambda d: d.code)]
+    above_names = [d.written_name for d in sorted(divisions.above, key=lambda d: d.code)]  # 广东省, 湛江市
     county = _load_county(divisions, county_name, above_names, summary, detail)
     county_prefixes = [*above_names, county.full_name, county.name]
 
@@ -214,8 +214,7 @@ def divisions_load(*, divisions, county_name="", source=""):
         _save(village, {"name": name, "kind": kind}, division, summary, errors, detail)
 
     if errors:
-        transaction.set_rollback(True)
-        raise DivisionsRefused(errors)
+        raise DivisionsRefused(errors)  # out of the atomic block: every row written above is rolled back
     in_file = {d.code[:9] for d in divisions.townships} | {d.code for d in divisions.villages}
     summary.kept = [(unit, _referenced_by(unit)) for unit in [*townships.values(), *villages.values()]
                     if unit.code not in in_file]
