@@ -271,8 +271,8 @@ def _referenced_by(unit):
         if not relation.auto_created or relation.concrete:
             continue
         model = relation.related_model
-        if model is Village or model._meta.auto_created:  # the tree itself; a many-to-many's own table
-            continue
+        if model is Village or model._meta.auto_created or not model._meta.managed:
+            continue  # the tree itself; a many-to-many's own table; a table the portal does not keep
         if model._base_manager.filter(**{relation.field.name: unit}).exists():
             kinds.append(str(model._meta.verbose_name))
     return sorted(set(kinds))
