@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
 STATIC_ROOT = None  # tests serve static files from the finders; nothing is collected
+# The test client and the live server speak plain http: the HTTPS that production gets by default
+# (tests/test_settings.py checks it) is off here.
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

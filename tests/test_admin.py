@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from disputes.models import CalendarDay
+from tests.conftest import PASSWORD
 from xilian.models import AuditLog, User
 from xilian.roles import ROLE_PERMISSIONS, Perm, Role
 
@@ -189,3 +190,9 @@ def test_a_user_added_in_the_admin_is_audited_without_the_password(client, demo)
     user = User.objects.get(username="xilian_staff2")
     row = AuditLog.objects.get(action=AuditLog.Action.CREATE, username="admin", object_id=str(user.pk))
     assert row.changes["role"] == [None, "staff"] and "password" not in row.changes
+
+
+def test_the_admin_login_page_opens_and_lets_the_system_admin_in(client, demo):
+    assert "用户名" in client.get("/admin/login/").content.decode()
+    client.post("/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert "用户与组织管理" in client.get("/admin/").content.decode()

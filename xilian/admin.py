@@ -16,7 +16,7 @@ class OrganisationAdminPermissions:
     leaves by being deactivated, so their audit trail stays intact)."""
 
     def _is_organisation_admin(self, request):
-        return request.user.can(Perm.MANAGE_ORGANISATION)
+        return request.user.is_authenticated and request.user.can(Perm.MANAGE_ORGANISATION)
 
     def has_module_permission(self, request):
         return self._is_organisation_admin(request)

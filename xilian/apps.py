@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -10,8 +11,10 @@ class XilianConfig(AppConfig):
 
     def ready(self):
         from xilian import audit  # noqa: F401  (connects the login/logout receivers)
+        from xilian.db_triggers import register_sqlite_functions
 
         post_migrate.connect(_reinstall_audit_trigger, sender=self, dispatch_uid="xilian_audit_trigger")
+        connection_created.connect(register_sqlite_functions, dispatch_uid="xilian_sqlite_functions")
 
 
 def _reinstall_audit_trigger(sender, using, **kwargs):

@@ -40,3 +40,20 @@ class NoStoreWhenSignedInMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"  # for HTTP/1.0 proxies
         return response
+
+
+# The portal uses none of these browser features; a page that tried (an injected script) is refused them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()" for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+                                    "microphone", "payment", "usb")
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

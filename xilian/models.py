@@ -216,6 +216,7 @@ class AuditLog(models.Model):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
         LOGOUT = "logout", "退出"
+        RETENTION = "retention", "过期日志导出清理"
 
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     # The log is filtered by username, action, township and time; the actor and record type are only shown.

@@ -33,3 +33,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+handler500 = views.server_error

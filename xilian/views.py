@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from xilian.dashboard import chosen_year, county_key_figures, township_key_figures
@@ -87,3 +89,9 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def server_error(request):
+    """The 500 page: nothing about the failure, only the request's id, which is also in the log line. Rendered
+    without the request, so that no context processor (and no database) is needed to say it."""
+    return HttpResponseServerError(render_to_string("500.html", {"request_id": getattr(request, "id", "")}))
