@@ -2,9 +2,10 @@
 # Installs the Debian packages the portal needs when they are missing (as root), or names them otherwise.
 #   fonts-noto-cjk, fonts-arphic-ukai: the CJK faces of the PDF (宋/仿宋/黑 and 楷);
 #   libharfbuzz-subset0: lets WeasyPrint subset those huge fonts quickly;
+#   postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL;
 #   chromium: the headless browser of the end-to-end tests (only with --with-browser).
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0)
+packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 postgresql-client)
 [ "${1:-}" = "--with-browser" ] && packages+=(chromium)
 
 missing=()
