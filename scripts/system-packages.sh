@@ -2,9 +2,10 @@
 # Installs the Debian packages the portal needs when they are missing (as root), or names them otherwise.
 #   fonts-noto-cjk, fonts-arphic-ukai: the CJK faces of the PDF (宋/仿宋/黑 and 楷);
 #   libharfbuzz-subset0: lets WeasyPrint subset those huge fonts quickly;
+#   poppler-utils: pdftoppm, to look at every page of a rendered report as PNG;
 #   chromium: the headless browser of the end-to-end tests (only with --with-browser).
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0)
+packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils)
 [ "${1:-}" = "--with-browser" ] && packages+=(chromium)
 
 missing=()
