@@ -31,6 +31,9 @@ from tests.report_documents import (
 )
 from xilian.records import record_void
 
+# The module-scoped renders need the test database set up, which pytest-django does for marked tests only.
+pytestmark = pytest.mark.django_db
+
 CHARACTER = TEXT_BLOCK["width"] / 28  # mm: one character of the grid
 LINE_PITCH = TEXT_BLOCK["height"] / 22
 TEXT_BLOCK_RIGHT = TEXT_BLOCK["left"] + TEXT_BLOCK["width"]
@@ -238,7 +241,6 @@ def test_the_fetcher_serves_the_print_stylesheet_from_the_static_files_and_data_
     assert StaticFilesOnlyFetcher().fetch("data:text/plain;base64,5Lit5paH").read() == "中文".encode()
 
 
-@pytest.mark.django_db
 def test_urls_a_clerk_typed_are_neither_fetched_nor_drawn(demo, monkeypatch):
     fetched = []
     fetch = StaticFilesOnlyFetcher.fetch
@@ -280,13 +282,11 @@ def _void_an_open_dispute(demo):
                     loaded_version=dispute.version)
 
 
-@pytest.mark.django_db
 def test_voiding_a_dispute_moves_a_drafts_figures(loaded_demo):
     _void_an_open_dispute(loaded_demo)
     assert "各类纠纷117宗，截至目前已办结106宗，化解率91%，剩余11宗正在办理" in _rendered_text(loaded_demo.xilian)
 
 
-@pytest.mark.django_db
 def test_a_submitted_reports_figures_do_not_move(loaded_demo):
     with scope(township=loaded_demo.xilian):
         report = report_get(township=loaded_demo.xilian, year=2021)
