@@ -66,8 +66,7 @@ class Line:
     x1: float
     baseline: float
     size: float  # pt
-    ascent: float  # mm above the baseline, and descent below it: the font's, as the PDF declares them
-    descent: float
+    faces: list  # (ascent, descent) in mm of each face on the line, as the PDF declares them
     fonts: set
 
     @property
@@ -76,9 +75,9 @@ class Line:
         return self.baseline - 0.88 * self.size / MM
 
     def box_top(self, line_height):
-        """The top of the line box CSS lays the line out in: the font's height centred in `line_height` (mm)."""
-        half_leading = (line_height - self.ascent - self.descent) / 2
-        return self.baseline - self.ascent - half_leading
+        """The top of the line box CSS lays the line out in: each face's height centred in `line_height` (mm),
+        on a common baseline; the face that reaches highest sets the top."""
+        return min(self.baseline - ascent - (line_height - ascent - descent) / 2 for ascent, descent in self.faces)
 
 
 def pdf_lines(content):
@@ -99,11 +98,11 @@ def pdf_lines(content):
 
 def _line(baseline, chars, metrics):
     size = max(round(char["size"], 1) for char in chars)
-    ascent, descent = metrics[chars[0]["fontname"]]
+    fonts = {char["fontname"] for char in chars}
     return Line(
         text="".join(char["text"] for char in chars), x0=chars[0]["x0"] / MM, x1=chars[-1]["x1"] / MM,
-        baseline=baseline / MM, size=size, ascent=ascent * size / MM, descent=descent * size / MM,
-        fonts={char["fontname"] for char in chars},
+        baseline=baseline / MM, size=size, fonts=fonts,
+        faces=[(metrics[font][0] * size / MM, metrics[font][1] * size / MM) for font in fonts],
     )
 
 
