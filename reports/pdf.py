@@ -50,8 +50,9 @@ def static_file_path(url):
 
 
 def report_pdf(report, figures, *, archival=False, charts=()):
-    """The report as PDF bytes, marked 草稿 on every page until it is archived. `archival`: PDF/A-2b, for the
-    archive. `charts`: [(caption, svg)] drawn after part 一 (vector, as their SVG says)."""
+    """The report as PDF bytes, marked 草稿 on every page while `report.state` is not 已归档 (so archiving renders
+    its filed copies with the state already set). `archival`: PDF/A-2b, for the archive. `charts`:
+    [(caption, svg)] drawn after part 一 (vector, as their SVG says)."""
     document = HTML(string=print_html(report, figures, charts=charts), base_url=PRINT_BASE_URL,
                     url_fetcher=StaticFilesOnlyFetcher())
     return document.write_pdf(pdf_variant=ARCHIVAL_VARIANT if archival else None)
