@@ -73,19 +73,27 @@ def text_with_figures(text, figures):
     return FIGURE_TOKEN.sub(replace, escape(text))
 
 
-def report_html(report, figures):
-    """The whole report as an HTML fragment: title, intro, the parts, then 署名 and 成文日期 right-aligned."""
+def report_html(report, figures, *, after_part=None):
+    """The whole report as an HTML fragment: title, intro, the parts, then 署名 and 成文日期 right-aligned.
+    `after_part` ({part: safe HTML}) closes a part with more content, such as the PDF's charts after part 一."""
     sections = _outline(report)
+    after_part = after_part or {}
     html = [format_html('<h1 class="report-title" style="text-align:center">{}</h1>', report.title)]
     html += _paragraphs(report.intro, figures)
     for part in Part:
         if sections[part] or part != Part.OTHER:  # 五 is optional: left out while it has no text
-            html.append(_part_html(part, sections[part], figures))
-    html.append(format_html('<p class="report-signature" style="text-align:right">{}</p>', report.signed_by))
-    if report.dated_on:
-        html.append(format_html('<p class="report-date" style="text-align:right">{}</p>',
-                                chinese_date(report.dated_on)))
+            html.append(_part_html(part, sections[part], figures, after_part.get(part, "")))
+    html.append(_signoff_html(report))
     return format_html('<article class="report">{}</article>', mark_safe("\n".join(html)))
+
+
+def _signoff_html(report):
+    """署名 and 成文日期 together, so that print can place the date relative to the signature (GB/T 9704)."""
+    lines = [format_html('<p class="report-signature" style="text-align:right">{}</p>', report.signed_by)]
+    if report.dated_on:
+        lines.append(format_html('<p class="report-date" style="text-align:right">{}</p>',
+                                 chinese_date(report.dated_on)))
+    return format_html('<div class="report-signoff">{}</div>', mark_safe("".join(lines)))
 
 
 def _outline(report):
@@ -100,24 +108,26 @@ def _outline(report):
     return {part: [(sub_part, points[sub_part.pk]) for sub_part in sub_parts[part]] for part in Part}
 
 
-def _part_html(part, sub_parts, figures):
+def _part_html(part, sub_parts, figures, after=""):
     html = [format_html("<h2>{}、{}</h2>", chinese_numeral(part), part.label)]
     number = 0
     for sub_part, points in sub_parts:
         if sub_part.heading:
             number += 1
-            html += _numbered(f"（{chinese_numeral(number)}）", sub_part, figures, tag="h3")
+            html += _numbered(f"（{chinese_numeral(number)}）", sub_part, figures, tag="h3", level="sub-part")
         else:
             html += _paragraphs(sub_part.body, figures)
         for point_number, point in enumerate(points, start=1):
-            html += _numbered(f"{point_number}、", point, figures, tag="h4")
+            html += _numbered(f"{point_number}、", point, figures, tag="h4", level="point")
+    if after:
+        html.append(after)
     return format_html('<section class="report-part">{}</section>', mark_safe("\n".join(html)))
 
 
-def _numbered(number, section, figures, *, tag):
+def _numbered(number, section, figures, *, tag, level):
     """A heading that ends a sentence ("权责明确。") runs into its text, as official documents write it; any other
-    heading stands on its own line."""
-    heading = format_html('<strong class="report-heading">{}{}</strong>', number,
+    heading stands on its own line. `level` ("sub-part", "point") names its face in print, also when it runs in."""
+    heading = format_html('<strong class="report-heading report-{}">{}{}</strong>', level, number,
                           mark_safe(text_with_figures(section.heading, figures)))
     paragraphs = _paragraph_texts(section.body, figures)
     if section.heading.endswith(RUN_IN_ENDINGS) or not section.heading:

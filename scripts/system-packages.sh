@@ -3,9 +3,10 @@
 #   fonts-noto-cjk, fonts-arphic-ukai: the CJK faces of the PDF (宋/仿宋/黑 and 楷);
 #   libharfbuzz-subset0: lets WeasyPrint subset those huge fonts quickly;
 #   postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL;
+#   poppler-utils: pdftoppm, to look at every page of a rendered report as PNG;
 #   chromium: the headless browser of the end-to-end tests (only with --with-browser).
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 postgresql-client)
+packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 postgresql-client poppler-utils)
 [ "${1:-}" = "--with-browser" ] && packages+=(chromium)
 
 missing=()
