@@ -101,14 +101,22 @@ def test_the_permit_lasts_one_transaction():
     assert not AuditLog.objects.filter(pk=first.pk).exists() and AuditLog.objects.filter(pk=second.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a session variable exists on PostgreSQL only")
-def test_on_postgresql_the_permit_is_gone_after_its_transaction_even_on_the_same_connection():
-    with audit_removal_permitted(connection), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('xilian.audit_removal', true)")
-        assert cursor.fetchone()[0] == "on"
+PERMIT_QUERY = {
+    "postgresql": "SELECT coalesce(current_setting('xilian.audit_removal', true), '') = 'on'",
+    "sqlite": "SELECT xilian_audit_removal_permitted() = 1",
+}
+
+
+def _permit_open():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(current_setting('xilian.audit_removal', true), '')")
-        assert cursor.fetchone()[0] in ("", "off")
+        cursor.execute(PERMIT_QUERY[connection.vendor])
+        return bool(cursor.fetchone()[0])
+
+
+def test_the_permit_the_trigger_reads_is_on_inside_its_block_and_off_after_it_on_the_same_connection():
+    with audit_removal_permitted(connection):
+        assert _permit_open()
+    assert not _permit_open()
 
 
 def test_a_failure_inside_the_permit_removes_nothing_and_closes_it():
