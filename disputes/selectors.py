@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Ticket
+from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
 from xilian.models import AuditLog
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
@@ -344,6 +344,7 @@ def ticket_timeline(ticket, *, edit_fields):
         for s in ticket.steps.select_related("recorded_by")
     ]
     entries += [_note_entry(n) for n in ticket.notes.select_related("recorded_by")]
+    entries += [_supervision_entry(s) for s in record_supervisions(ticket)]
     entries += _edits(ticket, edit_fields)
     return sorted(entries, key=lambda e: e.when)
 
@@ -357,6 +358,7 @@ def dispute_timeline(dispute, *, edit_fields):
         for s in dispute.steps.select_related("recorded_by")
     ]
     entries += [_note_entry(n) for n in dispute.notes.select_related("recorded_by")]
+    entries += [_supervision_entry(s) for s in record_supervisions(dispute)]
     entries += _edits(dispute, edit_fields)
     return sorted(entries, key=lambda e: e.when)
 
@@ -366,8 +368,51 @@ def _note_entry(note):
                          "note")
 
 
+def _supervision_entry(supervision):
+    status = "督办中" if supervision.is_open else "已推进"
+    return TimelineEntry(supervision.issued_at, f"领导督办（{status}）", f"批示：{supervision.instruction}",
+                         str(supervision.issued_by), "supervision")
+
+
 def _day_moment(day, recorded_at):
     """A step known by its day sorts at the time it was recorded when that was the same day, else at the day's start."""
     recorded = timezone.localtime(recorded_at)
     moment = recorded.time() if recorded.date() == day else time()
     return timezone.make_aware(datetime.combine(day, moment))
+
+
+# The steps that move a record to another state (an import's step is recorded only when it moved the state).
+TICKET_MOVING_ACTIONS = (TicketStep.Action.SIGN, TicketStep.Action.RETURN, TicketStep.Action.CLOSE,
+                         TicketStep.Action.IMPORT)
+DISPUTE_MOVING_KINDS = (DisputeStep.Kind.STATE_CHANGE, DisputeStep.Kind.IMPORT)
+
+
+def _first_move_after_issue(steps):
+    later = steps.filter(recorded_at__gt=OuterRef("issued_at")).order_by("recorded_at")
+    return Subquery(later.values("recorded_at")[:1])
+
+
+def supervisions_with_status(supervisions):
+    """Annotated with `moved_at`, when the record moved on after the 督办 (its first state step since), and
+    `is_open`: the record is not voided, still in the state it had then, and has no state step since (a dispute
+    can come back to a state, 调解中 → 已流转 → 调解中: that moved on too). Derived from the record itself, so
+    no path that moves a record (a service, an import, the admin) can leave a 督办 open by forgetting it."""
+    ticket_moves = TicketStep.objects.filter(ticket=OuterRef("ticket"), action__in=TICKET_MOVING_ACTIONS)
+    dispute_moves = DisputeStep.objects.filter(dispute=OuterRef("dispute"), kind__in=DISPUTE_MOVING_KINDS)
+    moved_at = Coalesce(_first_move_after_issue(ticket_moves), _first_move_after_issue(dispute_moves))
+    ticket_unmoved = Q(ticket__state=F("state"), ticket__voided_at__isnull=True)
+    dispute_unmoved = Q(dispute__state=F("state"), dispute__voided_at__isnull=True)
+    return supervisions.annotate(moved_at=moved_at).annotate(is_open=Case(
+        When((ticket_unmoved | dispute_unmoved) & Q(moved_at__isnull=True), then=True), default=False,
+        output_field=BooleanField(),
+    )).select_related("ticket", "dispute", "issued_by")
+
+
+def open_supervisions(*, township):
+    """The township's 督办 whose record has not moved on yet, the latest first (the top of the 工作台)."""
+    return supervisions_with_status(Supervision.objects.filter(township=township)).filter(is_open=True)
+
+
+def record_supervisions(record):
+    """Every 督办 of a ticket or a dispute, with its status, the latest first."""
+    return supervisions_with_status(record.supervisions.all())

@@ -22,3 +22,9 @@ def ticket_alerts(township):
         "overdue": selectors.overdue_tickets(township=township, today=today).count(),
         "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count(),
     }
+
+
+@register.simple_tag
+def open_supervisions(township):
+    """The township's open 督办 (the panel at the top of the 工作台)."""
+    return list(selectors.open_supervisions(township=township))
