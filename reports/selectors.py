@@ -19,3 +19,13 @@ def report_figures(*, report):
     if report.frozen_figures:
         return TownshipFigures.thawed(report.township, report.frozen_figures)
     return township_figures(township=report.township, year=report.year, as_of=report.figures_date)
+
+
+NOT_STARTED = "未起草"
+
+
+def report_states(*, townships, year):
+    """{township id: the state of its report of `year`, in words ("未起草" without one)}: one query for all."""
+    states = dict(Report.objects.filter(township__in=townships, year=year).values_list("township", "state"))
+    return {township.pk: Report.State(states[township.pk]).label if township.pk in states else NOT_STARTED
+            for township in townships}

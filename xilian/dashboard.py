@@ -1,4 +1,4 @@
-"""The year the 工作台 and the county overview show, and their key figures beside the year before's. The figures
+"""The year the 工作台 and the county overview show, and the 工作台's key figures beside the year before's. The figures
 come from reports.figures (the one place they are counted); this module only picks the year and the change."""
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
 from publicity import selectors as publicity_selectors
-from reports.figures import Figure, county_figures, township_figures
+from reports.figures import Figure, township_figures
 
 # The figures a leader reads first, in the order the 工作台 shows them.
 KEY_FIGURES = ("events", "studies", "disputes_received", "dispute_resolution_rate", "disputes_in_progress",
@@ -67,9 +67,3 @@ def township_key_figures(*, township, year):
     """The key figures of `year` as they stand today, each beside the year before's and the change."""
     return compared(township_figures(township=township, year=year),
                     township_figures(township=township, year=year - 1))
-
-
-def county_key_figures(*, county, year):
-    """{township: key figures of `year`} for every township of the county, all the same year."""
-    return {township: [figures[key] for key in KEY_FIGURES]
-            for township, figures in county_figures(county=county, year=year).items()}

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("county/", views.county_overview, name="county_overview"),
+    path("county/xlsx/", views.county_overview_xlsx, name="county_overview_xlsx"),
     path("audit/", views.audit_log, name="audit_log"),
     path("t/<township:township>/", include(township_patterns)),
     path("admin/", admin.site.urls),
