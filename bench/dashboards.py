@@ -153,8 +153,8 @@ def _event(rng, n, township, day):
 
 def _study(rng, township, day):
     """One a day in each township (a township holds one study of a form a day)."""
-    return {"township_id": township.pk, "date": day.date(), "form": "collective", "speaker": "主讲人",
-            "chair": "主持人", "hours": 2, "chaired_by_principal": rng.random() < 0.3, "attendees": rng.randrange(10, 40)}
+    return {"township_id": township.pk, "date": day.date(), "form": "collective", "speaker": "主讲人", "hours": 2,
+            "chair": "主持人", "chaired_by_principal": rng.random() < 0.3, "attendees": rng.randrange(10, 40)}
 
 
 def measure(client, url, runs, *, unscoped=False):

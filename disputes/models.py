@@ -182,6 +182,8 @@ class Dispute(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "case_number"], name="dispute_case_number_unique"),
         ]
+        # The dashboards' figures: a township's (or the county's) disputes received in a year.
+        indexes = [models.Index(fields=["township", "received_on"], name="dispute_township_year_idx")]
 
     audit_exclude = ("case_sort",)  # derived from case_number
 
@@ -418,6 +420,8 @@ class Ticket(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "ticket_number"], name="ticket_number_unique"),
         ]
+        # The dashboards' figures: a township's (or the county's) tickets received in a year.
+        indexes = [models.Index(fields=["township", "received_at"], name="ticket_township_year_idx")]
 
     def __str__(self):
         return f"{self.ticket_number} {self.title}"

@@ -416,3 +416,9 @@ def open_supervisions(*, township):
 def record_supervisions(record):
     """Every 督办 of a ticket or a dispute, with its status, the latest first."""
     return supervisions_with_status(record.supervisions.all())
+
+
+def dated_records(*, townships):
+    """The townships' disputes and tickets with the field that dates each, for the years a dashboard offers."""
+    return [(Dispute.objects.active().filter(township__in=townships), "received_on"),
+            (Ticket.objects.active().filter(township__in=townships), "received_at")]

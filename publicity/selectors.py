@@ -136,3 +136,9 @@ def lawyer_coverage(*, township, on_date):
     counts = lawyer_coverage_by_township(townships=[township], on_date=on_date)[township.pk]
     missing = list(villages_without_lawyer(township=township, on_date=on_date))
     return {**counts, "missing": missing, "all_covered": counts["villages"] > 0 and not missing}
+
+
+def dated_records(*, townships):
+    """The townships' events and studies with the field that dates each, for the years a dashboard offers."""
+    return [(Event.objects.active().filter(township__in=townships), "date"),
+            (Study.objects.active().filter(township__in=townships), "date")]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from disputes import selectors as dispute_selectors
 from publicity import selectors as publicity_selectors
 from reports.figures import Figure, township_figures
+from xilian.records import years_with_records
+from xilian.validators import plausible_years
 
 # The figures a leader reads first, in the order the 工作台 shows them.
 KEY_FIGURES = ("events", "studies", "disputes_received", "dispute_resolution_rate", "disputes_in_progress",
@@ -17,14 +19,10 @@ MINUS = "−"
 
 def record_years(*, townships):
     """The years in which any of the townships has a dispute, a ticket, an event or a study."""
-    years = set()
-    for township in townships:
-        years.update(dispute_selectors.dispute_years(township=township))
-        years.update(dispute_selectors.ticket_years(township=township))
-        for records in (publicity_selectors.event_list(township=township),
-                        publicity_selectors.study_list(township=township)):
-            years.update(day.year for day in records.dates("date", "year"))
-    return years
+    first, last = plausible_years()
+    sources = [*dispute_selectors.dated_records(townships=townships),
+               *publicity_selectors.dated_records(townships=townships)]
+    return years_with_records(sources, range(first, last + 1))
 
 
 def chosen_year(query, *, townships):
