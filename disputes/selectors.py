@@ -11,11 +11,11 @@ Definitions (DOMAIN.md §3–4):
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
@@ -185,29 +185,49 @@ def ticket_stats(*, township, year, today=None):
                           today=today or timezone.localdate())
 
 
+def dispute_figures_by_township_and_year(*, townships, years, as_of):
+    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
+    (consecutive) by `as_of`, as they stood on `as_of`: one grouped query for any number of townships and years."""
+    disputes = Dispute.objects.active().filter(township__in=townships, received_on__gte=date(min(years), 1, 1),
+                                               received_on__lte=min(as_of, date(max(years), 12, 31)))
+    rows = disputes.annotate(year=ExtractYear("received_on")).values("township", "year").annotate(
+        **dispute_counts(as_of=as_of)).order_by()
+    return _by_township_and_year(rows, townships, years, DisputeFigures)
+
+
 def dispute_figures_by_township(*, townships, year, as_of):
-    """{township id: DisputeFigures} of the disputes each township received in `year` by `as_of`, as they stood
-    on `as_of`: one grouped query for any number of townships."""
-    disputes = Dispute.objects.active().filter(township__in=townships, received_on__year=year,
-                                               received_on__lte=as_of)
-    rows = disputes.values("township").annotate(**dispute_counts(as_of=as_of)).order_by()
-    return _by_township(rows, townships, DisputeFigures)
+    """{township id: DisputeFigures} of `year` (see dispute_figures_by_township_and_year)."""
+    return _of_year(dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+
+
+def ticket_figures_by_township_and_year(*, townships, years, as_of):
+    """{(township id, year): TicketFigures} of the tickets each township received in each of `years` (consecutive)
+    by the end of `as_of`, as they stood then (open ones overdue on `as_of`): one grouped query for any number of
+    townships and years."""
+    start = timezone.make_aware(datetime(min(years), 1, 1))
+    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
+    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__gte=start,
+                                                             received_at__lte=end))
+    rows = tickets.annotate(year=ExtractYear("received_at")).values("township", "year").annotate(
+        **ticket_counts(today=as_of, as_of=as_of)).order_by()
+    return _by_township_and_year(rows, townships, years, TicketFigures)
 
 
 def ticket_figures_by_township(*, townships, year, as_of):
-    """{township id: TicketFigures} of the tickets each township received in `year` by the end of `as_of`, as they
-    stood then (open ones overdue on `as_of`): one grouped query for any number of townships."""
-    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__year=year,
-                                                             received_at__lte=end_of_day(as_of)))
-    rows = tickets.values("township").annotate(**ticket_counts(today=as_of, as_of=as_of)).order_by()
-    return _by_township(rows, townships, TicketFigures)
+    """{township id: TicketFigures} of `year` (see ticket_figures_by_township_and_year)."""
+    return _of_year(ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
 
 
-def _by_township(rows, townships, figures_class):
-    """Grouped rows as {township id: figures}, zero figures for a township without a row."""
-    counts = {row.pop("township"): row for row in rows}
+def _by_township_and_year(rows, townships, years, figures_class):
+    """Grouped rows as {(township id, year): figures}, zero figures for a township and year without a row."""
+    counts = {(row.pop("township"), row.pop("year")): row for row in rows}
     zero = {field: 0 for field in figures_class.__dataclass_fields__}
-    return {township.pk: figures_class(**counts.get(township.pk, zero)) for township in townships}
+    return {(township.pk, year): figures_class(**counts.get((township.pk, year), zero))
+            for township in townships for year in years}
+
+
+def _of_year(figures, year):
+    return {pk: value for (pk, figures_year), value in figures.items() if figures_year == year}
 
 
 def open_tickets(*, township):
@@ -223,6 +243,16 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     last_day = calendar.add_working_days(today, within)
     return open_tickets(township=township).filter(due_on__gte=today, due_on__lte=last_day).order_by(
         "due_on", "received_at"
+    )
+
+
+def ticket_alert_counts(*, township, today, calendar, within=2):
+    """{"overdue": open tickets past their deadline, "due_soon": open ones due within `within` working days
+    (today included)}: the counts of overdue_tickets and due_soon_tickets in one query."""
+    last_day = calendar.add_working_days(today, within)
+    return open_tickets(township=township).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last_day)),
     )
 
 

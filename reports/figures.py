@@ -74,29 +74,39 @@ class TownshipFigures(Mapping):
 def township_figures(*, township, year, as_of=None):
     """Without `as_of`, as of today: the records as they stand, as the lists count them (a report passes its
     统计截止日期). Call inside a scope that includes the township (django-scopes)."""
-    return _figures(townships=[township], year=year, as_of=as_of)[township]
+    return _figures(townships=[township], years=[year], as_of=as_of)[township, year]
+
+
+def township_figures_by_year(*, township, years, as_of=None):
+    """{year: TownshipFigures} for consecutive `years` (this year and the last, for a comparison), all as of the
+    same day, in the same number of queries as one year's."""
+    figures = _figures(townships=[township], years=years, as_of=as_of)
+    return {year: figures[township, year] for year in years}
 
 
 def county_figures(*, county, year, as_of=None):
     """{township: TownshipFigures} for every township of the county, in a fixed number of grouped queries. Call
     inside a scope that includes the county's townships."""
-    return _figures(townships=list(county.townships.order_by("code")), year=year, as_of=as_of)
+    townships = list(county.townships.order_by("code"))
+    figures = _figures(townships=townships, years=[year], as_of=as_of)
+    return {township: figures[township, year] for township in townships}
 
 
-def _figures(*, townships, year, as_of):
+def _figures(*, townships, years, as_of):
+    """{(township, year): TownshipFigures}: five grouped queries whatever the number of townships and years."""
     as_of = as_of or timezone.localdate()
-    counts = {"year": year, "as_of": as_of, "townships": townships}
-    disputes = dispute_selectors.dispute_figures_by_township(**counts)
-    tickets = dispute_selectors.ticket_figures_by_township(**counts)
-    events = publicity_selectors.event_counts_by_township(**counts)
-    studies = publicity_selectors.study_counts_by_township(**counts)
+    counts = {"years": years, "as_of": as_of, "townships": townships}
+    disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
+    tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
+    events = publicity_selectors.event_counts_by_township_and_year(**counts)
+    studies = publicity_selectors.study_counts_by_township_and_year(**counts)
     coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
     return {
-        township: _township_figures(township, year, as_of, {
-            "events": events[township.pk], "studies": studies[township.pk], "disputes": disputes[township.pk],
-            "tickets": tickets[township.pk], "coverage": coverage[township.pk],
+        (township, year): _township_figures(township, year, as_of, {
+            "events": events[key], "studies": studies[key], "disputes": disputes[key], "tickets": tickets[key],
+            "coverage": coverage[township.pk],
         })
-        for township in townships
+        for township in townships for year in years for key in [(township.pk, year)]
     }
 
 

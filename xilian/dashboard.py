@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
 from publicity import selectors as publicity_selectors
-from reports.figures import Figure, township_figures
+from reports.figures import Figure, township_figures_by_year
 from xilian.records import years_with_records
 from xilian.validators import plausible_years
 
@@ -63,5 +63,5 @@ def compared(current, previous):
 
 def township_key_figures(*, township, year):
     """The key figures of `year` as they stand today, each beside the year before's and the change."""
-    return compared(township_figures(township=township, year=year),
-                    township_figures(township=township, year=year - 1))
+    figures = township_figures_by_year(township=township, years=[year - 1, year])
+    return compared(figures[year], figures[year - 1])
