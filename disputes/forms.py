@@ -601,7 +601,7 @@ class SupervisionForm(forms.ModelForm):
     class Meta:
         model = Supervision
         fields = ["instruction"]
-        widgets = {"instruction": forms.Textarea(attrs={"maxlength": INSTRUCTION_MAX_LENGTH})}
+        widgets = {"instruction": forms.Textarea(attrs={"maxlength": INSTRUCTION_MAX_LENGTH, "rows": 3})}
         help_texts = {"instruction": f"不超过{INSTRUCTION_MAX_LENGTH}字，例如：请于本周五前办结并回复诉求人。"}
         error_messages = {"instruction": {"max_length": f"批示不能超过{INSTRUCTION_MAX_LENGTH}字。"}}
 

@@ -145,7 +145,7 @@ def test_it_sorts_by_any_figure_in_either_direction(client, year_2026):
 
 def test_the_sorted_column_header_links_to_the_other_direction(client, year_2026):
     page = overview(client, sort="disputes_received", dir="desc").content.decode()
-    assert 'href="?year=2026&amp;sort=disputes_received&amp;dir=asc" data-sort="disputes_received">纠纷受理数 ▼' in page
+    assert 'href="?year=2026&amp;sort=disputes_received&amp;dir=asc" data-sort="disputes_received">纠纷受理 ▼' in page
     assert 'href="?year=2026&amp;sort=events&amp;dir=desc" data-sort="events">' in page
 
 

@@ -17,6 +17,12 @@ from reports.selectors import NOT_STARTED, report_states
 COUNTY_COLUMNS = ("events", "studies", "disputes_received", "disputes_resolved", "dispute_resolution_rate",
                   "disputes_in_progress", "tickets_received", "ticket_closing_rate", "ticket_on_time_rate",
                   "ticket_satisfaction_rate", "villages_with_lawyer", "villages_without_lawyer")
+# The headers of the page's narrow columns (the xlsx and the tooltips carry each figure's full label).
+SHORT_LABELS = {"events": "普法活动", "studies": "学法", "disputes_received": "纠纷受理", "disputes_resolved": "已化解",
+                "dispute_resolution_rate": "化解率", "disputes_in_progress": "在办", "tickets_received": "工单受理",
+                "ticket_closing_rate": "办结率", "ticket_on_time_rate": "按期办结率",
+                "ticket_satisfaction_rate": "满意率", "villages_with_lawyer": "有驻点律师村",
+                "villages_without_lawyer": "无驻点律师村"}
 TOWNSHIP, REPORT = "township", "report"
 SORTS = (TOWNSHIP, REPORT, *COUNTY_COLUMNS)
 REPORT_ORDER = [NOT_STARTED, *Report.State.labels]
@@ -132,7 +138,7 @@ def headers(table):
     """The sortable column headers: 镇（街道）, each figure, 年度报告. A figure column sorts largest first on
     its first click; the current column toggles."""
     columns = [(TOWNSHIP, "镇（街道）", "")]
-    columns += [(f.key, f.label, f.definition) for f in table.columns]
+    columns += [(f.key, SHORT_LABELS[f.key], f"{f.label}：{f.definition}") for f in table.columns]
     columns += [(REPORT, "年度报告", "本年度《法治政府建设情况报告》的状态。")]
     result = []
     for key, label, definition in columns:
