@@ -5,6 +5,8 @@ import io
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -15,7 +17,7 @@ from reports.figures import county_figures, county_total
 from tests.permissions.disputes import make_dispute, make_ticket
 from tests.permissions.reports import make_report
 from xilian.county_dashboard import COUNTY_COLUMNS
-from xilian.models import User
+from xilian.models import Township, User, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,20 @@ def test_the_xlsx_holds_the_pages_figures_in_its_order_with_the_total_and_a_titl
 def test_township_users_are_refused_the_county_dashboard_and_its_xlsx(client, demo, name, username):
     response = demo.client_for(client, username).get(reverse(name))
     assert response.status_code == 403 and "xlsx" not in response.get("Content-Type", "")
+
+
+def test_the_page_takes_as_many_queries_for_six_townships_as_for_two(client, year_2026):
+    demo = year_2026
+    overview(client)
+    with CaptureQueriesContext(connection) as for_two:
+        client.get(reverse("county_overview"))
+    with scopes_disabled():
+        for number in range(4):
+            code = f"{demo.county.code}9{number:02d}"
+            township = Township.objects.create(county=demo.county, name=f"测试{number}镇", code=code)
+            make_dispute(township, case_number=f"（2026）测试调字第{number}号", received_on=date(2026, 1, 8),
+                         village=Village.objects.create(township=township, name=f"测试{number}村", code=f"{code}201"))
+    with CaptureQueriesContext(connection) as for_six:
+        response = client.get(reverse("county_overview"))
+    assert len(response.context["table"].rows) == 6
+    assert len(for_six) == len(for_two)

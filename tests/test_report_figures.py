@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from disputes.models import Dispute, DisputeStep, Satisfaction, Ticket
 from disputes.selectors import dispute_figures_by_township
-from reports.figures import county_figures, township_figures
+from reports.figures import county_figures, township_figures, township_figures_by_year
 from tests.permissions.disputes import make_dispute, make_ticket
 from tests.permissions.publicity import make_event, make_lawyer, make_study
 from xilian.models import Township, Village
@@ -180,6 +180,19 @@ def test_county_figures_take_as_many_queries_for_six_townships_as_for_two(demo):
     assert len(figures) == 6
     assert for_six == for_two
     assert for_two <= 6
+
+
+def test_two_years_at_once_equal_each_years_own(demo):
+    make_dispute(demo.xilian, received_on=date(2020, 6, 1))
+    make_dispute(demo.xilian, state=Dispute.State.RESOLVED, resolved_on=date(2021, 4, 1), **RESOLVED)
+    make_ticket(demo.xilian, received_at=_local(2020, 12, 31, 23, 30), deadline=date(2021, 1, 5))
+    make_ticket(demo.xilian, state=Ticket.State.CLOSED, closed_at=_local(2021, 10, 8, 9), reply="已答复。")
+    make_event(demo.xilian)
+    with scope(township=demo.xilian):
+        both = township_figures_by_year(township=demo.xilian, years=[2020, 2021], as_of=REPORT_DAY)
+    assert both[2020] == _figures(demo.xilian, year=2020) and both[2021] == _figures(demo.xilian, year=2021)
+    assert (both[2020].tickets_received.value, both[2021].tickets_received.value) == (1, 1)  # 23:30 local is 2020
+    assert (both[2020].disputes_received.value, both[2021].disputes_resolved.value) == (1, 1)
 
 
 def test_county_figures_equal_each_townships_own(demo):
