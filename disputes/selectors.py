@@ -423,17 +423,17 @@ def _first_move_after_issue(steps):
 
 
 def supervisions_with_status(supervisions):
-    """Annotated with `moved_at`, when the record moved on after the 督办 (its first state step since), and
+    """Annotated with `closed_at`, when the record moved on after the 督办 (its first state step since), and
     `is_open`: the record is not voided, still in the state it had then, and has no state step since (a dispute
     can come back to a state, 调解中 → 已流转 → 调解中: that moved on too). Derived from the record itself, so
     no path that moves a record (a service, an import, the admin) can leave a 督办 open by forgetting it."""
     ticket_moves = TicketStep.objects.filter(ticket=OuterRef("ticket"), action__in=TICKET_MOVING_ACTIONS)
     dispute_moves = DisputeStep.objects.filter(dispute=OuterRef("dispute"), kind__in=DISPUTE_MOVING_KINDS)
-    moved_at = Coalesce(_first_move_after_issue(ticket_moves), _first_move_after_issue(dispute_moves))
+    closed_at = Coalesce(_first_move_after_issue(ticket_moves), _first_move_after_issue(dispute_moves))
     ticket_unmoved = Q(ticket__state=F("state"), ticket__voided_at__isnull=True)
     dispute_unmoved = Q(dispute__state=F("state"), dispute__voided_at__isnull=True)
-    return supervisions.annotate(moved_at=moved_at).annotate(is_open=Case(
-        When((ticket_unmoved | dispute_unmoved) & Q(moved_at__isnull=True), then=True), default=False,
+    return supervisions.annotate(closed_at=closed_at).annotate(is_open=Case(
+        When((ticket_unmoved | dispute_unmoved) & Q(closed_at__isnull=True), then=True), default=False,
         output_field=BooleanField(),
     )).select_related("ticket", "dispute", "issued_by")
 

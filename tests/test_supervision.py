@@ -150,7 +150,7 @@ def test_it_closes_when_the_ticket_is_signed(client, demo):
     assert 'id="supervision-panel"' not in home
     with scopes_disabled():
         supervision = selectors.record_supervisions(ticket).get()
-    assert supervision.moved_at == ticket.steps.get(action=TicketStep.Action.SIGN).recorded_at
+    assert supervision.closed_at == ticket.steps.get(action=TicketStep.Action.SIGN).recorded_at
 
 
 def test_it_closes_when_a_state_changes_without_a_service(demo):
