@@ -3,11 +3,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from disputes.models import (
+    INSTRUCTION_MAX_LENGTH,
     Dispute,
     DisputeCategory,
     HandlingNote,
     RequestType,
     Satisfaction,
+    Supervision,
     SurveyMethod,
     Ticket,
     TicketStep,
@@ -590,4 +592,21 @@ class HandlingNoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         setattr(self.instance, "ticket" if isinstance(record, Ticket) else "dispute", record)
         self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        _style(self)
+
+
+class SupervisionForm(forms.ModelForm):
+    """督办: the leader's 批示. Whether the record may be supervised at all is the model's rule (Supervision.clean)."""
+
+    class Meta:
+        model = Supervision
+        fields = ["instruction"]
+        widgets = {"instruction": forms.Textarea(attrs={"maxlength": INSTRUCTION_MAX_LENGTH, "rows": 3})}
+        help_texts = {"instruction": f"不超过{INSTRUCTION_MAX_LENGTH}字，例如：请于本周五前办结并回复诉求人。"}
+        error_messages = {"instruction": {"max_length": f"批示不能超过{INSTRUCTION_MAX_LENGTH}字。"}}
+
+    def __init__(self, *args, record, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        setattr(self.instance, "ticket" if isinstance(record, Ticket) else "dispute", record)
+        self.instance.township, self.instance.state, self.instance.issued_by = record.township, record.state, user
         _style(self)

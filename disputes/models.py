@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django_scopes import ScopedManager
 
 from xilian.audit import audit_seeded
-from xilian.models import County, TownshipRecord, User, Village
+from xilian.models import County, Township, TownshipRecord, User, Village
 from xilian.phones import MASKED_PHONE, mask_phone
 from xilian.validators import is_plausible_date, validate_plausible_date
 
@@ -181,6 +182,8 @@ class Dispute(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "case_number"], name="dispute_case_number_unique"),
         ]
+        # The dashboards' figures: a township's (or the county's) disputes received in a year.
+        indexes = [models.Index(fields=["township", "received_on"], name="dispute_township_year_idx")]
 
     audit_exclude = ("case_sort",)  # derived from case_number
 
@@ -417,6 +420,8 @@ class Ticket(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "ticket_number"], name="ticket_number_unique"),
         ]
+        # The dashboards' figures: a township's (or the county's) tickets received in a year.
+        indexes = [models.Index(fields=["township", "received_at"], name="ticket_township_year_idx")]
 
     def __str__(self):
         return f"{self.ticket_number} {self.title}"
@@ -641,3 +646,77 @@ class HandlingNote(models.Model):
             raise ValidationError({"happened_at": f"办理记录的时间不能早于受理日期 {record.received_on:%Y-%m-%d}。"})
         if self.happened_at > timezone.now():
             raise ValidationError({"happened_at": "办理记录的时间不能晚于现在。"})
+
+
+LONG_OPEN_DAYS = 30
+INSTRUCTION_MAX_LENGTH = 200
+
+
+def supervision_refusal(record, today=None):
+    """Why a leader cannot 督办 `record` (a ticket or a dispute) on `today`, in words for them; None when they can:
+    only an overdue ticket or a dispute open longer than LONG_OPEN_DAYS days."""
+    today = today or timezone.localdate()
+    if record.is_voided:
+        return "该记录已作废，不能督办。"
+    if isinstance(record, Ticket):
+        if not record.is_open:
+            return f"该工单状态为“{record.get_state_display()}”，不能督办。"
+        if not record.is_overdue(today):
+            return f"只能督办已逾期的工单：该工单的办理时限为{record.due:%Y年%-m月%-d日}，尚未逾期。"
+        return None
+    if not record.is_open:
+        return f"该纠纷状态为“{record.get_state_display()}”，不能督办。"
+    if (today - record.received_on).days <= LONG_OPEN_DAYS:
+        return (f"只能督办受理超过{LONG_OPEN_DAYS}日仍未化解的纠纷：该纠纷受理于"
+                f"{record.received_on:%Y年%-m月%-d日}。")
+    return None
+
+
+class Supervision(models.Model):
+    """督办: a leader's short 批示 on an overdue ticket or a long-open dispute of their township, dated and signed.
+    It stays open until the record moves on: that is derived (selectors.supervisions_with_status), never stored,
+    because a stored flag would have to be closed by every path that moves a record (services, imports, admin)
+    and would drift from the one that forgot."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="所属镇")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="supervisions", verbose_name="工单")
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="supervisions", verbose_name="纠纷")
+    instruction = models.CharField("批示", max_length=INSTRUCTION_MAX_LENGTH)
+    state = models.CharField("督办时状态", max_length=20)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="督办人")
+    issued_at = models.DateTimeField("督办时间", default=timezone.now)
+
+    objects = ScopedManager(township="township")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督办"
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False, dispute__isnull=True)
+                | models.Q(ticket__isnull=True, dispute__isnull=False),
+                name="supervision_of_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"督办 {self.record}"
+
+    @property
+    def record(self):
+        return self.ticket or self.dispute
+
+    @property
+    def state_label(self):
+        """The record's state when the 督办 was given, in words."""
+        return type(self.record).State(self.state).label
+
+    def clean(self):
+        self.instruction = self.instruction.strip()
+        if not self.instruction:
+            raise ValidationError({"instruction": "请填写批示。"})
+        if refusal := supervision_refusal(self.record, timezone.localdate(self.issued_at)):
+            raise ValidationError(refusal)

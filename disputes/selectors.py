@@ -11,14 +11,14 @@ Definitions (DOMAIN.md §3–4):
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Ticket
+from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
 from xilian.models import AuditLog
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
@@ -185,29 +185,49 @@ def ticket_stats(*, township, year, today=None):
                           today=today or timezone.localdate())
 
 
+def dispute_figures_by_township_and_year(*, townships, years, as_of):
+    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
+    (consecutive) by `as_of`, as they stood on `as_of`: one grouped query for any number of townships and years."""
+    disputes = Dispute.objects.active().filter(township__in=townships, received_on__gte=date(min(years), 1, 1),
+                                               received_on__lte=min(as_of, date(max(years), 12, 31)))
+    rows = disputes.annotate(year=ExtractYear("received_on")).values("township", "year").annotate(
+        **dispute_counts(as_of=as_of)).order_by()
+    return _by_township_and_year(rows, townships, years, DisputeFigures)
+
+
 def dispute_figures_by_township(*, townships, year, as_of):
-    """{township id: DisputeFigures} of the disputes each township received in `year` by `as_of`, as they stood
-    on `as_of`: one grouped query for any number of townships."""
-    disputes = Dispute.objects.active().filter(township__in=townships, received_on__year=year,
-                                               received_on__lte=as_of)
-    rows = disputes.values("township").annotate(**dispute_counts(as_of=as_of)).order_by()
-    return _by_township(rows, townships, DisputeFigures)
+    """{township id: DisputeFigures} of `year` (see dispute_figures_by_township_and_year)."""
+    return _of_year(dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+
+
+def ticket_figures_by_township_and_year(*, townships, years, as_of):
+    """{(township id, year): TicketFigures} of the tickets each township received in each of `years` (consecutive)
+    by the end of `as_of`, as they stood then (open ones overdue on `as_of`): one grouped query for any number of
+    townships and years."""
+    start = timezone.make_aware(datetime(min(years), 1, 1))
+    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
+    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__gte=start,
+                                                             received_at__lte=end))
+    rows = tickets.annotate(year=ExtractYear("received_at")).values("township", "year").annotate(
+        **ticket_counts(today=as_of, as_of=as_of)).order_by()
+    return _by_township_and_year(rows, townships, years, TicketFigures)
 
 
 def ticket_figures_by_township(*, townships, year, as_of):
-    """{township id: TicketFigures} of the tickets each township received in `year` by the end of `as_of`, as they
-    stood then (open ones overdue on `as_of`): one grouped query for any number of townships."""
-    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__year=year,
-                                                             received_at__lte=end_of_day(as_of)))
-    rows = tickets.values("township").annotate(**ticket_counts(today=as_of, as_of=as_of)).order_by()
-    return _by_township(rows, townships, TicketFigures)
+    """{township id: TicketFigures} of `year` (see ticket_figures_by_township_and_year)."""
+    return _of_year(ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
 
 
-def _by_township(rows, townships, figures_class):
-    """Grouped rows as {township id: figures}, zero figures for a township without a row."""
-    counts = {row.pop("township"): row for row in rows}
+def _by_township_and_year(rows, townships, years, figures_class):
+    """Grouped rows as {(township id, year): figures}, zero figures for a township and year without a row."""
+    counts = {(row.pop("township"), row.pop("year")): row for row in rows}
     zero = {field: 0 for field in figures_class.__dataclass_fields__}
-    return {township.pk: figures_class(**counts.get(township.pk, zero)) for township in townships}
+    return {(township.pk, year): figures_class(**counts.get((township.pk, year), zero))
+            for township in townships for year in years}
+
+
+def _of_year(figures, year):
+    return {pk: value for (pk, figures_year), value in figures.items() if figures_year == year}
 
 
 def open_tickets(*, township):
@@ -223,6 +243,16 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     last_day = calendar.add_working_days(today, within)
     return open_tickets(township=township).filter(due_on__gte=today, due_on__lte=last_day).order_by(
         "due_on", "received_at"
+    )
+
+
+def ticket_alert_counts(*, township, today, calendar, within=2):
+    """{"overdue": open tickets past their deadline, "due_soon": open ones due within `within` working days
+    (today included)}: the counts of overdue_tickets and due_soon_tickets in one query."""
+    last_day = calendar.add_working_days(today, within)
+    return open_tickets(township=township).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last_day)),
     )
 
 
@@ -344,6 +374,7 @@ def ticket_timeline(ticket, *, edit_fields):
         for s in ticket.steps.select_related("recorded_by")
     ]
     entries += [_note_entry(n) for n in ticket.notes.select_related("recorded_by")]
+    entries += [_supervision_entry(s) for s in record_supervisions(ticket)]
     entries += _edits(ticket, edit_fields)
     return sorted(entries, key=lambda e: e.when)
 
@@ -357,6 +388,7 @@ def dispute_timeline(dispute, *, edit_fields):
         for s in dispute.steps.select_related("recorded_by")
     ]
     entries += [_note_entry(n) for n in dispute.notes.select_related("recorded_by")]
+    entries += [_supervision_entry(s) for s in record_supervisions(dispute)]
     entries += _edits(dispute, edit_fields)
     return sorted(entries, key=lambda e: e.when)
 
@@ -366,8 +398,57 @@ def _note_entry(note):
                          "note")
 
 
+def _supervision_entry(supervision):
+    status = "督办中" if supervision.is_open else "已推进"
+    return TimelineEntry(supervision.issued_at, f"领导督办（{status}）", f"批示：{supervision.instruction}",
+                         str(supervision.issued_by), "supervision")
+
+
 def _day_moment(day, recorded_at):
     """A step known by its day sorts at the time it was recorded when that was the same day, else at the day's start."""
     recorded = timezone.localtime(recorded_at)
     moment = recorded.time() if recorded.date() == day else time()
     return timezone.make_aware(datetime.combine(day, moment))
+
+
+# The steps that move a record to another state (an import's step is recorded only when it moved the state).
+TICKET_MOVING_ACTIONS = (TicketStep.Action.SIGN, TicketStep.Action.RETURN, TicketStep.Action.CLOSE,
+                         TicketStep.Action.IMPORT)
+DISPUTE_MOVING_KINDS = (DisputeStep.Kind.STATE_CHANGE, DisputeStep.Kind.IMPORT)
+
+
+def _first_move_after_issue(steps):
+    later = steps.filter(recorded_at__gt=OuterRef("issued_at")).order_by("recorded_at")
+    return Subquery(later.values("recorded_at")[:1])
+
+
+def supervisions_with_status(supervisions):
+    """Annotated with `closed_at`, when the record moved on after the 督办 (its first state step since), and
+    `is_open`: the record is not voided, still in the state it had then, and has no state step since (a dispute
+    can come back to a state, 调解中 → 已流转 → 调解中: that moved on too). Derived from the record itself, so
+    no path that moves a record (a service, an import, the admin) can leave a 督办 open by forgetting it."""
+    ticket_moves = TicketStep.objects.filter(ticket=OuterRef("ticket"), action__in=TICKET_MOVING_ACTIONS)
+    dispute_moves = DisputeStep.objects.filter(dispute=OuterRef("dispute"), kind__in=DISPUTE_MOVING_KINDS)
+    closed_at = Coalesce(_first_move_after_issue(ticket_moves), _first_move_after_issue(dispute_moves))
+    ticket_unmoved = Q(ticket__state=F("state"), ticket__voided_at__isnull=True)
+    dispute_unmoved = Q(dispute__state=F("state"), dispute__voided_at__isnull=True)
+    return supervisions.annotate(closed_at=closed_at).annotate(is_open=Case(
+        When((ticket_unmoved | dispute_unmoved) & Q(closed_at__isnull=True), then=True), default=False,
+        output_field=BooleanField(),
+    )).select_related("ticket", "dispute", "issued_by")
+
+
+def open_supervisions(*, township):
+    """The township's 督办 whose record has not moved on yet, the latest first (the top of the 工作台)."""
+    return supervisions_with_status(Supervision.objects.filter(township=township)).filter(is_open=True)
+
+
+def record_supervisions(record):
+    """Every 督办 of a ticket or a dispute, with its status, the latest first."""
+    return supervisions_with_status(record.supervisions.all())
+
+
+def dated_records(*, townships):
+    """The townships' disputes and tickets with the field that dates each, for the years a dashboard offers."""
+    return [(Dispute.objects.active().filter(township__in=townships), "received_on"),
+            (Ticket.objects.active().filter(township__in=townships), "received_at")]

@@ -5,8 +5,8 @@ command or a background job calls them as a page does; `request`, when there is 
 from django.db import transaction
 from django.utils import timezone
 
-from disputes.models import Dispute, DisputeStep, TicketStep
-from xilian.audit import audit_write
+from disputes.models import Dispute, DisputeStep, Supervision, Ticket, TicketStep
+from xilian.audit import audit_record_change, audit_write
 from xilian.models import AuditLog
 from xilian.records import record_save
 
@@ -104,3 +104,17 @@ def ticket_correct_time(*, township, user, form, request=None):
         recorded_by=user,
     )
     return ticket
+
+
+@transaction.atomic
+def supervision_create(*, record, user, instruction, request=None):
+    """督办: a leader's 批示 on an overdue ticket or a dispute open too long (Supervision.clean says which); a
+    ValidationError with the reason, and nothing written, for any other record."""
+    supervision = Supervision(
+        township=record.township, instruction=instruction.strip(), state=record.state, issued_by=user,
+        **{"ticket" if isinstance(record, Ticket) else "dispute": record},
+    )
+    supervision.full_clean()
+    supervision.save()
+    audit_record_change(request=request, instance=supervision, actor=user, township=record.township)
+    return supervision

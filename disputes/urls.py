@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/correct/", views.dispute_correct, name="dispute_correct"),
     path("cases/<int:pk>/void/", views.dispute_void, name="dispute_void"),
     path("cases/<int:pk>/notes/new/", views.dispute_note, name="dispute_note"),
+    path("cases/<int:pk>/supervise/", views.dispute_supervise, name="dispute_supervise"),
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/overdue/", views.ticket_overdue, name="ticket_overdue"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("tickets/<int:pk>/correct/", views.ticket_correct_time, name="ticket_correct_time"),
     path("tickets/<int:pk>/void/", views.ticket_void, name="ticket_void"),
     path("tickets/<int:pk>/notes/new/", views.ticket_note, name="ticket_note"),
+    path("tickets/<int:pk>/supervise/", views.ticket_supervise, name="ticket_supervise"),
 ]

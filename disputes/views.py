@@ -14,11 +14,12 @@ from disputes.forms import (
     DisputeForm,
     DisputeStateForm,
     HandlingNoteForm,
+    SupervisionForm,
     TicketFilterForm,
     TicketForm,
     TicketTimeCorrectionForm,
 )
-from disputes.models import Dispute, Ticket
+from disputes.models import Dispute, Ticket, supervision_refusal
 from disputes.workdays import WorkCalendar
 from xilian.listing import paginate, sort_queryset
 from xilian.records import StaleRecordError, void_view
@@ -85,6 +86,7 @@ def dispute_detail(request, township, pk):
         "township": township, "dispute": dispute, "next_states": Dispute.NEXT_STATES[dispute.state],
         "steps": selectors.dispute_timeline(dispute, edit_fields=DisputeForm.Meta.fields),
         "can_edit": request.user.can(Perm.EDIT_RECORDS), "show_names": _can_see_names(request.user, township),
+        **_supervision_context(request.user, dispute),
     })
 
 
@@ -155,8 +157,11 @@ def ticket_overdue(request, township):
         {"id": "due-soon", "title": "2个工作日内到期", "icon": "hourglass-split", "css": "text-warning-emphasis",
          "empty": "近2个工作日内没有到期的工单。", **_section_page(request, due_soon, "due_soon_page")},
     ]
-    return render(request, "disputes/ticket_overdue.html", {"township": township, "today": today,
-                                                              "sections": sections})
+    return render(request, "disputes/ticket_overdue.html", {
+        "township": township, "today": today, "sections": sections,
+        "can_supervise": request.user.can(Perm.APPROVE_REPORT),
+        "supervised": {s.ticket_id for s in selectors.open_supervisions(township=township) if s.ticket_id},
+    })
 
 
 def _section_page(request, tickets, param):
@@ -198,7 +203,16 @@ def ticket_detail(request, township, pk):
         "overdue": ticket.is_overdue(), "show_callers": _can_see_names(request.user, township),
         "can_edit": request.user.can(Perm.EDIT_RECORDS),
         "actions": [(name, form.title) for name, form in TICKET_ACTION_FORMS.items() if not form.refusal(ticket)],
+        **_supervision_context(request.user, ticket),
     })
+
+
+def _supervision_context(user, record):
+    """The record's open 督办 (the banner), and whether this user may 督办 it now."""
+    return {
+        "open_supervisions": [s for s in selectors.record_supervisions(record) if s.is_open],
+        "can_supervise": user.can(Perm.APPROVE_REPORT) and supervision_refusal(record) is None,
+    }
 
 
 @permission_required(Perm.EDIT_RECORDS)
@@ -270,3 +284,29 @@ def ticket_note(request, township, pk):
 def dispute_note(request, township, pk):
     dispute = get_object_or_404(Dispute.objects.active(), pk=pk)
     return _note_page(request, township, dispute)
+
+
+def _supervise_page(request, township, record):
+    """督办 a ticket or a dispute: the 批示 form, or back to the record with the reason it cannot be supervised."""
+    detail_url = dispute_url(township, record) if isinstance(record, Dispute) else ticket_url(township, record)
+    if refusal := supervision_refusal(record):
+        messages.info(request, refusal)
+        return redirect(detail_url)
+
+    def save(*, township, user, form, request):
+        services.supervision_create(record=record, user=user, instruction=form.cleaned_data["instruction"],
+                                    request=request)
+
+    form = SupervisionForm(request.POST or None, record=record, user=request.user)
+    return _record_step_page(request, township, record, form, title="督办", save=save,
+                             done=lambda: f"{record}：已督办")
+
+
+@permission_required(Perm.APPROVE_REPORT)
+def ticket_supervise(request, township, pk):
+    return _supervise_page(request, township, get_object_or_404(Ticket.objects.active(), pk=pk))
+
+
+@permission_required(Perm.APPROVE_REPORT)
+def dispute_supervise(request, township, pk):
+    return _supervise_page(request, township, get_object_or_404(Dispute.objects.active(), pk=pk))

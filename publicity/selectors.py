@@ -1,7 +1,10 @@
 """Reads of the publicity app for lists, the annual report and the county dashboard. Scope first; they filter by
 township explicitly and work inside `django_scopes.scope(township=...)`."""
 
+from datetime import date
+
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear
 
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
 from xilian.models import Village
@@ -14,22 +17,34 @@ def event_list(*, township, year=None):
     return events.select_related("village").prefetch_related("forms")
 
 
-def _in_year(records, *, townships, year, as_of):
-    """The active records of `townships` dated in `year`, up to `as_of` when given."""
-    records = records.active().filter(township__in=townships, date__year=year)
+def _in_years(records, *, townships, years, as_of):
+    """The active records of `townships` dated in `years` (consecutive), up to `as_of` when given."""
+    records = records.active().filter(township__in=townships, date__gte=date(min(years), 1, 1),
+                                      date__lte=date(max(years), 12, 31))
     return records.filter(date__lte=as_of) if as_of else records
 
 
-def _grouped(records, townships, **counts):
-    """{township id: {name: count}} in one grouped query; zeros for a township without records."""
-    rows = {row.pop("township"): row for row in records.values("township").annotate(**counts).order_by()}
-    return {township.pk: rows.get(township.pk, dict.fromkeys(counts, 0)) for township in townships}
+def _grouped(records, townships, years, **counts):
+    """{(township id, year): {name: count}} in one grouped query; zeros for a township and year without records."""
+    rows = records.annotate(year=ExtractYear("date")).values("township", "year").annotate(**counts).order_by()
+    found = {(row.pop("township"), row.pop("year")): row for row in rows}
+    return {(township.pk, year): found.get((township.pk, year), dict.fromkeys(counts, 0))
+            for township in townships for year in years}
+
+
+def _of_year(counts, year):
+    return {pk: row for (pk, row_year), row in counts.items() if row_year == year}
+
+
+def event_counts_by_township_and_year(*, townships, years, as_of=None):
+    """{(township id, year): number of 普法活动 dated in that year up to `as_of`}: one grouped query."""
+    events = _in_years(Event.objects, townships=townships, years=years, as_of=as_of)
+    return {key: row["events"] for key, row in _grouped(events, townships, years, events=Count("pk")).items()}
 
 
 def event_counts_by_township(*, townships, year, as_of=None):
     """{township id: number of 普法活动 dated in `year` up to `as_of`}."""
-    events = _in_year(Event.objects, townships=townships, year=year, as_of=as_of)
-    return {pk: row["events"] for pk, row in _grouped(events, townships, events=Count("pk")).items()}
+    return _of_year(event_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
 
 
 def event_count(*, township, year, as_of=None):
@@ -66,12 +81,17 @@ def study_list(*, township, year=None):
     return studies.prefetch_related("laws")
 
 
-def study_counts_by_township(*, townships, year, as_of=None):
-    """{township id: {"studies": 学法 sessions dated in `year` up to `as_of`, "principal_chaired": those chaired by
-    the 党政主要负责人 (part 三 of the report)}}."""
-    studies = _in_year(Study.objects, townships=townships, year=year, as_of=as_of)
-    return _grouped(studies, townships, studies=Count("pk"),
+def study_counts_by_township_and_year(*, townships, years, as_of=None):
+    """{(township id, year): {"studies": 学法 sessions dated in that year up to `as_of`, "principal_chaired": those
+    chaired by the 党政主要负责人 (part 三 of the report)}}: one grouped query."""
+    studies = _in_years(Study.objects, townships=townships, years=years, as_of=as_of)
+    return _grouped(studies, townships, years, studies=Count("pk"),
                     principal_chaired=Count("pk", filter=Q(chaired_by_principal=True)))
+
+
+def study_counts_by_township(*, townships, year, as_of=None):
+    """{township id: {"studies": …, "principal_chaired": …}} of `year` (see study_counts_by_township_and_year)."""
+    return _of_year(study_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
 
 
 def study_count(*, township, year, as_of=None):
@@ -128,7 +148,9 @@ def lawyer_coverage_by_township(*, townships, on_date):
     lawyers = _engaged_on(Lawyer.objects.active().filter(township__in=townships), on_date)
     covered = _served_villages(lawyers).values("pk")
     villages = Village.objects.filter(township__in=townships)
-    return _grouped(villages, townships, villages=Count("pk"), covered=Count("pk", filter=Q(pk__in=covered)))
+    rows = villages.values("township").annotate(villages=Count("pk"), covered=Count("pk", filter=Q(pk__in=covered)))
+    found = {row.pop("township"): row for row in rows.order_by()}
+    return {township.pk: found.get(township.pk, {"villages": 0, "covered": 0}) for township in townships}
 
 
 def lawyer_coverage(*, township, on_date):
@@ -136,3 +158,9 @@ def lawyer_coverage(*, township, on_date):
     counts = lawyer_coverage_by_township(townships=[township], on_date=on_date)[township.pk]
     missing = list(villages_without_lawyer(township=township, on_date=on_date))
     return {**counts, "missing": missing, "all_covered": counts["villages"] > 0 and not missing}
+
+
+def dated_records(*, townships):
+    """The townships' events and studies with the field that dates each, for the years a dashboard offers."""
+    return [(Event.objects.active().filter(township__in=townships), "date"),
+            (Study.objects.active().filter(township__in=townships), "date")]

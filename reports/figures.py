@@ -8,7 +8,8 @@ up to that day, in the states they had that day, so that a report rendered again
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
 from disputes.models import Ticket
-from disputes.selectors import TicketFigures
+from disputes.selectors import DisputeFigures, TicketFigures
 from publicity import selectors as publicity_selectors
 
 
@@ -36,10 +37,12 @@ class TownshipFigures(Mapping):
     """A township's figures of `year` as of `as_of`, by key: `figures["disputes_received"]` or
     `figures.disputes_received`, in the order the report quotes them."""
 
-    township: object
+    township: object  # None for a county's total (county_total)
     year: int
     as_of: date
     figures: dict
+    # The counts the figures were made of (None once thawed): what county_total adds up, rates included.
+    counts: dict | None = field(default=None, compare=False)
 
     def __getitem__(self, key):
         return self.figures[key]
@@ -71,35 +74,77 @@ class TownshipFigures(Mapping):
 def township_figures(*, township, year, as_of=None):
     """Without `as_of`, as of today: the records as they stand, as the lists count them (a report passes its
     统计截止日期). Call inside a scope that includes the township (django-scopes)."""
-    return _figures(townships=[township], year=year, as_of=as_of)[township]
+    return _figures(townships=[township], years=[year], as_of=as_of)[township, year]
+
+
+def township_figures_by_year(*, township, years, as_of=None):
+    """{year: TownshipFigures} for consecutive `years` (this year and the last, for a comparison), all as of the
+    same day, in the same number of queries as one year's."""
+    figures = _figures(townships=[township], years=years, as_of=as_of)
+    return {year: figures[township, year] for year in years}
 
 
 def county_figures(*, county, year, as_of=None):
     """{township: TownshipFigures} for every township of the county, in a fixed number of grouped queries. Call
     inside a scope that includes the county's townships."""
-    return _figures(townships=list(county.townships.order_by("code")), year=year, as_of=as_of)
+    townships = list(county.townships.order_by("code"))
+    figures = _figures(townships=townships, years=[year], as_of=as_of)
+    return {township: figures[township, year] for township in townships}
 
 
-def _figures(*, townships, year, as_of):
+def _figures(*, townships, years, as_of):
+    """{(township, year): TownshipFigures}: five grouped queries whatever the number of townships and years."""
     as_of = as_of or timezone.localdate()
-    counts = {"year": year, "as_of": as_of, "townships": townships}
-    disputes = dispute_selectors.dispute_figures_by_township(**counts)
-    tickets = dispute_selectors.ticket_figures_by_township(**counts)
-    events = publicity_selectors.event_counts_by_township(**counts)
-    studies = publicity_selectors.study_counts_by_township(**counts)
+    counts = {"years": years, "as_of": as_of, "townships": townships}
+    disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
+    tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
+    events = publicity_selectors.event_counts_by_township_and_year(**counts)
+    studies = publicity_selectors.study_counts_by_township_and_year(**counts)
     coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
     return {
-        township: TownshipFigures(township, year, as_of, {figure.key: figure for figure in [
-            *_publicity_figures(township, year, events[township.pk], studies[township.pk]),
-            *_dispute_figures(township, year, disputes[township.pk]),
-            *_ticket_figures(township, year, tickets[township.pk]),
-            *_lawyer_figures(township, as_of, coverage[township.pk]),
-        ]})
-        for township in townships
+        (township, year): _township_figures(township, year, as_of, {
+            "events": events[key], "studies": studies[key], "disputes": disputes[key], "tickets": tickets[key],
+            "coverage": coverage[township.pk],
+        })
+        for township in townships for year in years for key in [(township.pk, year)]
     }
 
 
+def _township_figures(township, year, as_of, counts):
+    return TownshipFigures(township, year, as_of, {figure.key: figure for figure in [
+        *_publicity_figures(township, year, counts["events"], counts["studies"]),
+        *_dispute_figures(township, year, counts["disputes"]),
+        *_ticket_figures(township, year, counts["tickets"]),
+        *_lawyer_figures(township, as_of, counts["coverage"]),
+    ]}, counts)
+
+
+def county_total(figures_by_township, *, year, as_of=None):
+    """全县汇总 of `county_figures`' townships: every count summed, and every rate recomputed from the summed
+    numerators and denominators (化解率 = Σ化解 ÷ Σ受理), never an average of the townships' rates. Its figures
+    link nowhere (township None): the records are listed per township."""
+    all_counts = [figures.counts for figures in figures_by_township.values()]
+    as_of = as_of or timezone.localdate()
+    return _township_figures(None, year, as_of, {
+        "events": sum(counts["events"] for counts in all_counts),
+        "studies": _summed_dicts([counts["studies"] for counts in all_counts], ("studies", "principal_chaired")),
+        "disputes": _summed_dataclasses([counts["disputes"] for counts in all_counts], DisputeFigures),
+        "tickets": _summed_dataclasses([counts["tickets"] for counts in all_counts], TicketFigures),
+        "coverage": _summed_dicts([counts["coverage"] for counts in all_counts], ("covered", "villages")),
+    })
+
+
+def _summed_dicts(dicts, keys):
+    return {key: sum(d[key] for d in dicts) for key in keys}
+
+
+def _summed_dataclasses(items, cls):
+    return cls(**{f.name: sum(getattr(item, f.name) for item in items) for f in dataclass_fields(cls)})
+
+
 def _list_url(name, township, **filters):
+    if township is None:
+        return ""
     return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
 
 
@@ -162,5 +207,7 @@ def _lawyer_figures(township, as_of, coverage):
         Figure("villages_with_lawyer", "配有驻点律师的村（社区）数", "个",
                "统计截止日期当天有驻点律师（驻点期间包含该日，已作废的不计）的本镇村（社区）数。",
                coverage["covered"], url),
+        Figure("villages_without_lawyer", "未配驻点律师的村（社区）数", "个",
+               "村（社区）总数 − 配有驻点律师的村（社区）数。", coverage["villages"] - coverage["covered"], url),
         Figure("villages", "村（社区）总数", "个", "本镇的村（社区）总数。", coverage["villages"], url),
     ]

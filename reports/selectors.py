@@ -104,3 +104,11 @@ def report_outline(*, report, figures):
             entry.points = points[entry.section.pk]
         outline.append(OutlinePart(part, chinese_numeral(part), entries[part]))
     return outline
+NOT_STARTED = "未起草"
+
+
+def report_states(*, townships, year):
+    """{township id: the state of its report of `year`, in words ("未起草" without one)}: one query for all."""
+    states = dict(Report.objects.filter(township__in=townships, year=year).values_list("township", "state"))
+    return {township.pk: Report.State(states[township.pk]).label if township.pk in states else NOT_STARTED
+            for township in townships}

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from disputes.models import Dispute, DisputeStep, Satisfaction, Ticket
 from disputes.selectors import dispute_figures_by_township
-from reports.figures import TownshipFigures, county_figures, township_figures
+from reports.figures import TownshipFigures, county_figures, township_figures, township_figures_by_year
 from tests.permissions.disputes import make_dispute, make_ticket
 from tests.permissions.publicity import make_event, make_lawyer, make_study
 from xilian.models import Township, Village
@@ -183,6 +183,19 @@ def test_county_figures_take_as_many_queries_for_six_townships_as_for_two(demo):
     assert for_two <= 6
 
 
+def test_two_years_at_once_equal_each_years_own(demo):
+    make_dispute(demo.xilian, received_on=date(2020, 6, 1))
+    make_dispute(demo.xilian, state=Dispute.State.RESOLVED, resolved_on=date(2021, 4, 1), **RESOLVED)
+    make_ticket(demo.xilian, received_at=_local(2020, 12, 31, 23, 30), deadline=date(2021, 1, 5))
+    make_ticket(demo.xilian, state=Ticket.State.CLOSED, closed_at=_local(2021, 10, 8, 9), reply="已答复。")
+    make_event(demo.xilian)
+    with scope(township=demo.xilian):
+        both = township_figures_by_year(township=demo.xilian, years=[2020, 2021], as_of=REPORT_DAY)
+    assert both[2020] == _figures(demo.xilian, year=2020) and both[2021] == _figures(demo.xilian, year=2021)
+    assert (both[2020].tickets_received.value, both[2021].tickets_received.value) == (1, 1)  # 23:30 local is 2020
+    assert (both[2020].disputes_received.value, both[2021].disputes_resolved.value) == (1, 1)
+
+
 def test_county_figures_equal_each_townships_own(demo):
     make_dispute(demo.xilian, state=Dispute.State.RESOLVED, resolved_on=date(2021, 4, 1), **RESOLVED)
     make_ticket(demo.maichen, state=Ticket.State.CLOSED, closed_at=_local(2021, 10, 8, 9), reply="已答复。")
@@ -198,7 +211,7 @@ def test_county_figures_equal_each_townships_own(demo):
 
 def test_each_figure_has_a_label_a_unit_a_definition_and_a_list(demo):
     figures = _figures(demo.xilian)
-    assert len(figures) == 14
+    assert len(figures) == 15
     for figure in figures.values():
         assert figure.label and figure.unit and figure.definition
         assert figure.list_url.startswith(f"/t/{demo.xilian.code}/")

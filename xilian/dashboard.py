@@ -1,4 +1,4 @@
-"""The year the 工作台 and the county overview show, and their key figures beside the year before's. The figures
+"""The year the 工作台 and the county overview show, and the 工作台's key figures beside the year before's. The figures
 come from reports.figures (the one place they are counted); this module only picks the year and the change."""
 
 from dataclasses import dataclass
@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
 from publicity import selectors as publicity_selectors
-from reports.figures import Figure, county_figures, township_figures
+from reports.figures import Figure, township_figures_by_year
+from xilian.records import years_with_records
+from xilian.validators import plausible_years
 
 # The figures a leader reads first, in the order the 工作台 shows them.
 KEY_FIGURES = ("events", "studies", "disputes_received", "dispute_resolution_rate", "disputes_in_progress",
@@ -17,14 +19,10 @@ MINUS = "−"
 
 def record_years(*, townships):
     """The years in which any of the townships has a dispute, a ticket, an event or a study."""
-    years = set()
-    for township in townships:
-        years.update(dispute_selectors.dispute_years(township=township))
-        years.update(dispute_selectors.ticket_years(township=township))
-        for records in (publicity_selectors.event_list(township=township),
-                        publicity_selectors.study_list(township=township)):
-            years.update(day.year for day in records.dates("date", "year"))
-    return years
+    first, last = plausible_years()
+    sources = [*dispute_selectors.dated_records(townships=townships),
+               *publicity_selectors.dated_records(townships=townships)]
+    return years_with_records(sources, range(first, last + 1))
 
 
 def chosen_year(query, *, townships):
@@ -65,11 +63,5 @@ def compared(current, previous):
 
 def township_key_figures(*, township, year):
     """The key figures of `year` as they stand today, each beside the year before's and the change."""
-    return compared(township_figures(township=township, year=year),
-                    township_figures(township=township, year=year - 1))
-
-
-def county_key_figures(*, county, year):
-    """{township: key figures of `year`} for every township of the county, all the same year."""
-    return {township: [figures[key] for key in KEY_FIGURES]
-            for township, figures in county_figures(county=county, year=year).items()}
+    figures = township_figures_by_year(township=township, years=[year - 1, year])
+    return compared(figures[year], figures[year - 1])

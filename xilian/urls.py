@@ -28,6 +28,7 @@ urlpatterns = [
     path("county/", views.county_overview, name="county_overview"),
     path("county/reports/", include("reports.county_urls")),
     path("gongkai/", include("reports.public_urls")),
+    path("county/xlsx/", views.county_overview_xlsx, name="county_overview_xlsx"),
     path("audit/", views.audit_log, name="audit_log"),
     path("t/<township:township>/", include(township_patterns)),
     path("admin/", admin.site.urls),

@@ -1,15 +1,19 @@
+from urllib.parse import quote
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from xilian.dashboard import chosen_year, county_key_figures, township_key_figures
+from xilian.county_dashboard import chosen_sort, county_table, county_table_xlsx, headers
+from xilian.dashboard import chosen_year, township_key_figures
 from xilian.forms import AuditLogFilterForm, LoginForm
+from xilian.ledger.exporting import CONTENT_TYPES
 from xilian.models import AuditLog
 from xilian.roles import Perm, Role
 from xilian.scoping import county_scope, permission_required
@@ -57,15 +61,32 @@ def home_actions(township, user):
 
 @permission_required(Perm.VIEW_COUNTY)
 def county_overview(request):
-    """Every township the office sees, all for the same year (the current one unless ?year= picks another)."""
-    townships = list(request.user.visible_townships().select_related("county").prefetch_related("villages"))
+    """Every township of the county side by side for one year (the current one unless ?year= picks another),
+    sorted as ?sort=…&dir=… asks."""
+    table, years = _county_table(request)
+    return render(request, "xilian/county_overview.html", {
+        "table": table, "headers": headers(table), "year": table.year, "years": years,
+        "query": request.GET.urlencode(),
+    })
+
+
+@permission_required(Perm.VIEW_COUNTY)
+def county_overview_xlsx(request):
+    """The county table as .xlsx, as the page shows it (same year, same order)."""
+    table, _ = _county_table(request)
+    response = HttpResponse(county_table_xlsx(table), content_type=CONTENT_TYPES["xlsx"])
+    filename = f"{table.county.name}各镇（街道）{table.year}年度主要数据.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _county_table(request):
+    townships = list(request.user.visible_townships())
     with county_scope(request.user):
         year, years = chosen_year(request.GET, townships=townships)
-        figures = county_key_figures(county=request.user.county, year=year)
-    return render(request, "xilian/county_overview.html", {
-        "townships": [(township, figures.get(township, [])) for township in townships], "year": year, "years": years,
-        "columns": next(iter(figures.values()), []),
-    })
+        sort, direction = chosen_sort(request.GET)
+        table = county_table(county=request.user.county, year=year, sort=sort, direction=direction)
+    return table, years
 
 
 @permission_required(Perm.VIEW_AUDIT)

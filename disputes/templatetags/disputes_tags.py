@@ -17,8 +17,10 @@ def overdue_label(ticket, today):
 def ticket_alerts(township):
     """What the 工作台 shows a leader first: open tickets past their deadline and those due within 2 working days,
     as of today whatever year the page shows."""
-    today = timezone.localdate()
-    return {
-        "overdue": selectors.overdue_tickets(township=township, today=today).count(),
-        "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count(),
-    }
+    return selectors.ticket_alert_counts(township=township, today=timezone.localdate(), calendar=WorkCalendar.load())
+
+
+@register.simple_tag
+def open_supervisions(township):
+    """The township's open 督办 (the panel at the top of the 工作台)."""
+    return list(selectors.open_supervisions(township=township))

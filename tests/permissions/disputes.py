@@ -10,6 +10,7 @@ from tests.permissions import READERS, Page
 from xilian.roles import Role
 
 STAFF_ONLY = frozenset({Role.STAFF})
+LEADER_ONLY = frozenset({Role.LEADER})
 
 
 def make_dispute(township, **fields):
@@ -55,6 +56,7 @@ PAGES = [
     Page("disputes:dispute_correct", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_void", STAFF_ONLY, kwargs=_dispute),
     Page("disputes:dispute_note", STAFF_ONLY, kwargs=_dispute),
+    Page("disputes:dispute_supervise", LEADER_ONLY, kwargs=_dispute),
     Page("disputes:ticket_list", READERS),
     Page("disputes:ticket_overdue", READERS),
     Page("disputes:ticket_create", STAFF_ONLY),
@@ -64,4 +66,5 @@ PAGES = [
     Page("disputes:ticket_correct_time", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_void", STAFF_ONLY, kwargs=_ticket),
     Page("disputes:ticket_note", STAFF_ONLY, kwargs=_ticket),
+    Page("disputes:ticket_supervise", LEADER_ONLY, kwargs=_ticket),
 ]
