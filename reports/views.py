@@ -108,8 +108,8 @@ def report_preview(request, township, year):
     })
 
 
-# The editor: one page, one form open at a time (`open_key`), the figures beside it and the stored report rendered
-# beside that, so that what the preview shows is what the PDF will say.
+# The editor: one page, one form open at a time (`open_key`), the figures beside it and the report rendered beside
+# that (report_html, as the PDF renders it) — the stored report, then, as the clerk types, report_live_preview's.
 
 @permission_required(Perm.EDIT_RECORDS)
 def report_edit(request, township, year):

@@ -41,6 +41,7 @@
     var box = document.createElement("div");
     box.className = kind === "error" ? "text-danger small" : "alert alert-warning py-1 px-2 mb-0 small";
     box.textContent = message;
+    if (kind !== "error") box.insertAdjacentHTML("afterbegin", '<i class="bi bi-exclamation-triangle"></i> ');
     warning.appendChild(box);
   }
 
