@@ -16,6 +16,8 @@ def _style(form):
             field.error_messages["invalid"] = "请输入正确的日期，如 2021-12-08。"
         if field.required:
             field.error_messages["required"] = f"请填写{field.label}。"
+        if getattr(field, "max_length", None):
+            field.error_messages["max_length"] = f"{field.label}不能超过{field.max_length}字。"
 
 
 class ReportCreateForm(forms.Form):

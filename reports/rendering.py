@@ -73,16 +73,18 @@ def text_with_figures(text, figures):
     return FIGURE_TOKEN.sub(replace, escape(text))
 
 
-def report_html(report, figures, *, after_part=None):
+def report_html(report, figures, *, after_part=None, unsaved=None):
     """The whole report as an HTML fragment: title, intro, the parts, then 署名 and 成文日期 right-aligned.
-    `after_part` ({part: safe HTML}) closes a part with more content, such as the PDF's charts after part 一."""
-    sections = _outline(report)
+    `after_part` ({part: safe HTML}) closes a part with more content, such as the PDF's charts after part 一.
+    `unsaved` is a section as the editor holds it, not saved: it stands in for the stored one, or, new (no pk), comes
+    last in its part or sub-part; its text is wrapped in `<div class="report-unsaved">` for the editor to find."""
+    sections = _outline(report, unsaved)
     after_part = after_part or {}
     html = [format_html('<h1 class="report-title" style="text-align:center">{}</h1>', report.title)]
     html += _paragraphs(report.intro, figures)
     for part in Part:
         if sections[part] or part != Part.OTHER:  # 五 is optional: left out while it has no text
-            html.append(_part_html(part, sections[part], figures, after_part.get(part, "")))
+            html.append(_part_html(part, sections[part], figures, after_part.get(part, ""), unsaved))
     html.append(_signoff_html(report))
     return format_html('<article class="report">{}</article>', mark_safe("\n".join(html)))
 
@@ -96,11 +98,16 @@ def _signoff_html(report):
     return format_html('<div class="report-signoff">{}</div>', mark_safe("".join(lines)))
 
 
-def _outline(report):
-    """{part: [(sub-part, [points])]} in order, from one query."""
+def _outline(report, unsaved=None):
+    """{part: [(sub-part, [points])]} in order, from one query, with `unsaved` in its place."""
     points = defaultdict(list)
     sub_parts = defaultdict(list)
-    for section in report.sections.order_by("part", "position", "pk"):
+    stored = list(report.sections.order_by("part", "position", "pk"))
+    if unsaved is not None:
+        stored = [unsaved if section.pk == unsaved.pk else section for section in stored]
+        if unsaved.pk is None:
+            stored.append(unsaved)
+    for section in stored:
         if section.parent_id is None:
             sub_parts[section.part].append(section)
         else:
@@ -108,20 +115,26 @@ def _outline(report):
     return {part: [(sub_part, points[sub_part.pk]) for sub_part in sub_parts[part]] for part in Part}
 
 
-def _part_html(part, sub_parts, figures, after=""):
+def _part_html(part, sub_parts, figures, after="", unsaved=None):
     html = [format_html("<h2>{}、{}</h2>", chinese_numeral(part), part.label)]
     number = 0
     for sub_part, points in sub_parts:
         if sub_part.heading:
             number += 1
-            html += _numbered(f"（{chinese_numeral(number)}）", sub_part, figures, tag="h3", level="sub-part")
+            text = _numbered(f"（{chinese_numeral(number)}）", sub_part, figures, tag="h3", level="sub-part")
         else:
-            html += _paragraphs(sub_part.body, figures)
+            text = _paragraphs(sub_part.body, figures)
+        html += _marked(text) if sub_part is unsaved else text
         for point_number, point in enumerate(points, start=1):
-            html += _numbered(f"{point_number}、", point, figures, tag="h4", level="point")
+            text = _numbered(f"{point_number}、", point, figures, tag="h4", level="point")
+            html += _marked(text) if point is unsaved else text
     if after:
         html.append(after)
     return format_html('<section class="report-part">{}</section>', mark_safe("\n".join(html)))
+
+
+def _marked(html):
+    return [format_html('<div class="report-unsaved">{}</div>', mark_safe("\n".join(html)))]
 
 
 def _numbered(number, section, figures, *, tag, level):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:year>/archives/<int:revision>/publish/", archive_views.archive_publish, name="archive_publish"),
     path("<int:year>/edit/", views.report_edit, name="report_edit"),
     path("<int:year>/edit/details/", views.report_details, name="report_details"),
+    path("<int:year>/live-preview/", views.report_live_preview, name="report_live_preview"),
     path("<int:year>/sections/new/", views.section_new, name="section_new"),
     path("<int:year>/sections/<int:pk>/", views.section_edit, name="section_edit"),
     path("<int:year>/sections/<int:pk>/move/", views.section_move, name="section_move"),

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -108,8 +108,8 @@ def report_preview(request, township, year):
     })
 
 
-# The editor: one page, one form open at a time (`open_key`), the figures beside it and the stored report rendered
-# beside that, so that what the preview shows is what the PDF will say.
+# The editor: one page, one form open at a time (`open_key`), the figures beside it and the report rendered beside
+# that (report_html, as the PDF renders it) — the stored report, then, as the clerk types, report_live_preview's.
 
 @permission_required(Perm.EDIT_RECORDS)
 def report_edit(request, township, year):
@@ -185,20 +185,26 @@ def report_details(request, township, year):
     return _editor(request, _report_or_404(township, year), "details", form, status=400)
 
 
-@require_POST
-@permission_required(Perm.EDIT_RECORDS)
-def section_new(request, township, year):
-    report = _report_or_404(township, year)
+def _new_section_place(request, report):
+    """(part, parent) of the section being added: the posted sub-part it is a point of, else the posted part."""
     parent = None
     if request.POST.get("parent"):
         parent = get_object_or_404(ReportSection, pk=request.POST["parent"], report=report, parent__isnull=True)
     part = parent.part if parent else request.POST.get("part", "")
     if not str(part).isdigit() or int(part) not in Part.values:
         raise Http404("没有这一部分。")
+    return int(part), parent
+
+
+@require_POST
+@permission_required(Perm.EDIT_RECORDS)
+def section_new(request, township, year):
+    report = _report_or_404(township, year)
+    part, parent = _new_section_place(request, report)
     form = SectionForm(request.POST)
     if form.is_valid():
         try:
-            section = services.section_add(report=report, user=request.user, part=int(part), parent=parent,
+            section = services.section_add(report=report, user=request.user, part=part, parent=parent,
                                            **form.cleaned_data)
         except ValidationError as error:
             return _refused(request, report, error)
@@ -253,6 +259,39 @@ def section_delete(request, township, year, pk):
     return render(request, "reports/section_delete.html", {
         "report": report, "section": section, "points": section.points.count(),
     })
+
+
+@require_POST
+@permission_required(Perm.EDIT_RECORDS)
+def report_live_preview(request, township, year):
+    """The editor's preview as the clerk types: the whole report with the open form's text in place, and the figures
+    that text types as plain numbers. The form is validated as a save would be, into objects that are never saved:
+    nothing is written. The details form posts `intro`; a section form posts `section` (editing) or its place."""
+    report = _report_or_404(township, year)
+    if report.state != Report.State.DRAFT:
+        return JsonResponse({"errors": [services.NOT_A_DRAFT[report.state]]}, status=409)
+    if "intro" in request.POST:
+        unsaved, form = None, ReportDetailsForm(request.POST, instance=report)
+    else:
+        unsaved = _unsaved_section(request, report)
+        form = SectionForm(request.POST, instance=unsaved)
+    if not form.is_valid():  # is_valid() also puts the text on the unsaved objects
+        return JsonResponse({"errors": [error for errors in form.errors.values() for error in errors]}, status=400)
+    report.signed_by = report.signed_by or report.default_signature()
+    figures = selectors.report_figures(report=report)
+    text = report.intro if unsaved is None else f"{unsaved.heading}\n{unsaved.body}"
+    typed = selectors.typed_figure_notes(text, figures)
+    return JsonResponse({
+        "html": str(report_html(report, figures, unsaved=unsaved)),
+        "typed_figures": typed, "warning": f"{TYPED_NUMBER_WARNING}{'、'.join(typed)}" if typed else "",
+    })
+
+
+def _unsaved_section(request, report):
+    if request.POST.get("section"):
+        return get_object_or_404(ReportSection, pk=request.POST["section"], report=report)
+    part, parent = _new_section_place(request, report)
+    return ReportSection(report=report, part=part, parent=parent)
 
 
 @permission_required(Perm.VIEW_RECORDS)

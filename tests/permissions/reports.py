@@ -69,6 +69,8 @@ PAGES = [
     Page("reports:report_edit", STAFF_ONLY, kwargs=_report_kwargs),
     Page("reports:report_details", STAFF_ONLY, kwargs=_report_kwargs, method="post",
          data={"intro": "导语", "dated_on": "2021-12-08", "loaded_version": 1}, ok_status=302),
+    Page("reports:report_live_preview", STAFF_ONLY, kwargs=_report_kwargs, method="post",
+         data={"part": 1, "heading": "新小节", "body": "未保存。"}),
     Page("reports:section_new", STAFF_ONLY, kwargs=_report_kwargs, method="post",
          data={"part": 1, "heading": "新小节", "body": ""}, ok_status=302),
     Page("reports:section_edit", STAFF_ONLY, kwargs=_section_kwargs, method="post",
