@@ -200,6 +200,8 @@ def default_storage_from_env():
         # A URL made by mistake (file.url) is then unsigned and useless, never a working link around the checks.
         "querystring_auth": False,
         "file_overwrite": False,  # as on disk: a name taken gets a suffix, a filed PDF is never replaced
+        # A file being read is fetched whole before it is streamed: past 2 MB into a temporary file, not memory.
+        "max_memory_size": 2 * 1024 * 1024,
     }
     encryption = env.str("S3_SERVER_SIDE_ENCRYPTION", default="").strip()
     if encryption not in {"", "AES256", "aws:kms"}:
