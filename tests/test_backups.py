@@ -81,11 +81,11 @@ def fresh_database(tmp_path):
 def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(records, tmp_path, fresh_database):
     settings_dict, restored = fresh_database
     before_rows, before_files = row_counts(connection), media_checksums(records.MEDIA_ROOT)
-    manifest = backup_create(directory=tmp_path / "backup", connection=connection, media_root=records.MEDIA_ROOT)
+    manifest = backup_create(directory=tmp_path / "backup", connection=connection, storage=default_storage)
     shutil.rmtree(records.MEDIA_ROOT)
 
     backup_restore(directory=tmp_path / "backup", settings_dict=settings_dict, vendor=connection.vendor,
-                   media_root=records.MEDIA_ROOT)
+                   storage=default_storage)
 
     assert row_counts(restored) == before_rows
     assert before_rows["disputes.Dispute"] > 100 and before_rows["xilian.AuditLog"] > 50
@@ -108,7 +108,7 @@ def test_the_manifest_lists_every_file_with_its_sha256(files, tmp_path):
 @pytest.mark.parametrize("tamper", ["file", "database", "missing"])
 def test_a_tampered_backup_is_refused_and_nothing_is_restored(files, tmp_path, fresh_database, tamper):
     settings_dict, restored = fresh_database
-    manifest = backup_create(directory=tmp_path / "backup", connection=connection, media_root=files.MEDIA_ROOT)
+    manifest = backup_create(directory=tmp_path / "backup", connection=connection, storage=default_storage)
     shutil.rmtree(files.MEDIA_ROOT)
     target = tmp_path / "backup" / (f"media/{ARCHIVED_PDF}" if tamper != "database" else manifest["database"]["file"])
     if tamper == "missing":
@@ -118,7 +118,7 @@ def test_a_tampered_backup_is_refused_and_nothing_is_restored(files, tmp_path, f
 
     with pytest.raises(BackupRefused) as refused:
         backup_restore(directory=tmp_path / "backup", settings_dict=settings_dict, vendor=connection.vendor,
-                       media_root=files.MEDIA_ROOT)
+                       storage=default_storage)
 
     assert ("缺少文件" if tamper == "missing" else "SHA-256 与清单不符") in str(refused.value)
     assert "未恢复" in str(refused.value)
@@ -138,14 +138,14 @@ def test_the_restore_command_refuses_a_tampered_backup_in_chinese(files, tmp_pat
 
 def test_a_backup_from_a_newer_program_is_refused(files, tmp_path, fresh_database):
     settings_dict, _restored = fresh_database
-    backup_create(directory=tmp_path / "backup", connection=connection, media_root=files.MEDIA_ROOT)
+    backup_create(directory=tmp_path / "backup", connection=connection, storage=default_storage)
     manifest_path = tmp_path / "backup" / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["migrations"]["xilian"].append("0099_from_the_future")
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BackupRefused, match="请先升级程序再恢复"):
         backup_restore(directory=tmp_path / "backup", settings_dict=settings_dict, vendor=connection.vendor,
-                       media_root=files.MEDIA_ROOT)
+                       storage=default_storage)
 
 
 def test_a_backup_needs_an_empty_directory(files, tmp_path):

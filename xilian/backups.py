@@ -1,20 +1,23 @@
-"""Backups of the database and of everything under MEDIA_ROOT (uploads, imported files, archived report PDFs), and
-their restore (the backup and restore commands).
+"""Backups of the database and of every file in the file storage (uploads, imported files, archived report PDFs;
+MEDIA_ROOT or an S3 bucket, read and written only through Django's storage API), and their restore (the backup and
+restore commands).
 
 A backup is a directory: the database (PostgreSQL: pg_dump's custom format; SQLite: a copy made with SQLite's
-online backup API, consistent while the portal runs), the media tree under media/, and manifest.json with the
-SHA-256 of every file, the migrations applied and the time. Restore checks every hash before it touches anything,
-and copies only the files the manifest lists."""
+online backup API, consistent while the portal runs), the stored files under media/ by their storage names, and
+manifest.json with the SHA-256 of every file, the migrations applied and the time. Restore checks every hash before
+it touches anything, and writes back only the files the manifest lists."""
 
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
 from pathlib import Path, PurePosixPath
 
+from django.core.files import File
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -36,8 +39,8 @@ def file_sha256(path):
 
 # Making a backup
 
-def backup_create(*, directory, connection, media_root):
-    """Write a backup of `connection`'s database and of `media_root` into `directory` (new or empty)."""
+def backup_create(*, directory, connection, storage):
+    """Write a backup of `connection`'s database and of every file in `storage` into `directory` (new or empty)."""
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise BackupRefused(f"目录 {directory} 不是空的：请为每次备份指定一个新目录。")
@@ -49,7 +52,7 @@ def backup_create(*, directory, connection, media_root):
         _pg_dump(connection.settings_dict, directory / database_file)
     else:
         _sqlite_copy(connection, directory / database_file)
-    media_files = _copy_media(Path(media_root), directory / MEDIA)
+    media_files = _copy_media(storage, directory / MEDIA)
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -78,21 +81,28 @@ def _sqlite_copy(connection, target):
         connection.connection.backup(copy)
 
 
-def _copy_media(media_root, target):
-    """Every regular file under media_root (links are not followed), as paths relative to the backup."""
+def _copy_media(storage, target):
+    """Every file in the storage, copied under target by its storage name; their paths relative to the backup."""
     copied = []
-    if not media_root.is_dir():
-        return copied
-    for folder, _subfolders, files in os.walk(media_root):
-        for name in sorted(files):
-            source = Path(folder) / name
-            if source.is_symlink() or not source.is_file():
-                continue
-            relative = source.relative_to(media_root)
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / relative)
-            copied.append(str(PurePosixPath(MEDIA, *relative.parts)))
+    for name in storage_names(storage):
+        destination = target.joinpath(*PurePosixPath(name).parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, open(destination, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+        copied.append(posixpath.join(MEDIA, name))
     return copied
+
+
+def storage_names(storage, folder=""):
+    """The name of every file in the storage, folder by folder (in S3 a folder is only a prefix of the names)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # MEDIA_ROOT not made yet: nothing was ever stored
+        return []
+    names = [posixpath.join(folder, name) for name in sorted(files)]
+    for subfolder in sorted(folders):
+        names += storage_names(storage, posixpath.join(folder, subfolder))
+    return names
 
 
 # Restoring one
@@ -121,10 +131,10 @@ def _safe_relative(name):
     return not path.is_absolute() and ".." not in path.parts and bool(path.parts)
 
 
-def backup_restore(*, directory, settings_dict, vendor, media_root):
+def backup_restore(*, directory, settings_dict, vendor, storage):
     """Verify the backup, then restore its database into the database `settings_dict` names (PostgreSQL:
     pg_restore --clean --if-exists in one transaction; SQLite: the file's pages replaced through the backup API)
-    and copy its media files into `media_root` (files the backup does not have are left alone)."""
+    and write its files back into `storage` under their names (files the backup does not have are left alone)."""
     directory = Path(directory)
     manifest = backup_verify(directory=directory)
     _check_restorable(manifest, vendor)
@@ -135,7 +145,7 @@ def backup_restore(*, directory, settings_dict, vendor, media_root):
     else:
         with closing(sqlite3.connect(database_file)) as source, closing(sqlite3.connect(settings_dict["NAME"])) as db:
             source.backup(db)
-    _restore_media(directory, manifest, Path(media_root))
+    _restore_media(directory, manifest, storage)
     return manifest
 
 
@@ -150,13 +160,17 @@ def _check_restorable(manifest, vendor):
                             "请先升级程序再恢复。")
 
 
-def _restore_media(directory, manifest, media_root):
+def _restore_media(directory, manifest, storage):
     for name in manifest["files"]:
         path = PurePosixPath(name)
         if path.parts[0] == MEDIA and len(path.parts) > 1:
-            destination = media_root.joinpath(*path.parts[1:])
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(directory / name, destination)
+            stored_name = str(PurePosixPath(*path.parts[1:]))
+            if storage.exists(stored_name):  # the backup's bytes replace the file, under the same name
+                storage.delete(stored_name)
+            with open(directory / name, "rb") as copy:
+                saved = storage.save(stored_name, File(copy))
+            if saved != stored_name:
+                raise BackupRefused(f"文件 {stored_name} 无法按原名恢复（存储改名为 {saved}），恢复未完成。")
 
 
 def _run_pg(command, settings_dict, doing):

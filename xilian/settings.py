@@ -168,6 +168,56 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
+
+def env_required(name, why):
+    value = env.str(name, default="").strip()
+    if not value:
+        raise ImproperlyConfigured(f"必须设置环境变量 {name}（{why}）。"
+                                   f"Environment variable {name} is required ({why}).")
+    return value
+
+
+def default_storage_from_env():
+    """Where uploads, imported files and archived PDFs go: MEDIA_ROOT on this machine, or an S3-compatible bucket
+    (MinIO, a government cloud's object storage). Either way the files are private: the portal reads them and
+    streams the bytes after its own permission checks, so no URL to a file is ever handed to a browser."""
+    backend = env.str("STORAGE_BACKEND", default="local").strip().lower()
+    if backend == "local":
+        # No location: FileSystemStorage follows MEDIA_ROOT (and a test's override of it).
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"环境变量 STORAGE_BACKEND 的值 {backend!r} 无效：应为 local 或 s3。"
+                                   f"STORAGE_BACKEND={backend!r} is invalid: use local or s3.")
+    why = "STORAGE_BACKEND=s3"
+    options = {
+        "bucket_name": env_required("S3_BUCKET", why),
+        "endpoint_url": env_required("S3_ENDPOINT_URL", why),
+        "access_key": env_required("S3_ACCESS_KEY_ID", why),
+        "secret_key": env_required("S3_SECRET_ACCESS_KEY", why),
+        "region_name": env.str("S3_REGION", default="us-east-1"),
+        "addressing_style": "path",  # MinIO and most S3-compatible servers: https://host/bucket/key
+        "default_acl": None,  # no ACL header: objects stay as private as the bucket
+        # A URL made by mistake (file.url) is then unsigned and useless, never a working link around the checks.
+        "querystring_auth": False,
+        "file_overwrite": False,  # as on disk: a name taken gets a suffix, a filed PDF is never replaced
+        # A file being read is fetched whole before it is streamed: past 2 MB into a temporary file, not memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    encryption = env.str("S3_SERVER_SIDE_ENCRYPTION", default="").strip()
+    if encryption not in {"", "AES256", "aws:kms"}:
+        raise ImproperlyConfigured(
+            f"环境变量 S3_SERVER_SIDE_ENCRYPTION 的值 {encryption!r} 无效：应为 AES256、aws:kms 或留空。"
+            f"S3_SERVER_SIDE_ENCRYPTION={encryption!r} is invalid: use AES256, aws:kms or leave it empty.")
+    if encryption:
+        options["object_parameters"] = {"ServerSideEncryption": encryption}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": default_storage_from_env(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # HTTPS is on whenever DEBUG is off; the environment may turn a part off only by naming it (=false).
 # Behind a proxy that terminates TLS (BEHIND_HTTPS_PROXY=true), the proxy redirects to https and says so in
 # X-Forwarded-Proto, so the portal does not redirect itself.

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -8,7 +8,7 @@ from xilian.backups import BackupRefused, backup_create
 
 
 class Command(BaseCommand):
-    help = "备份数据库和上传文件、归档PDF（MEDIA_ROOT）到一个新目录，附每个文件的 SHA-256 清单。"
+    help = "备份数据库和上传文件、归档PDF（MEDIA_ROOT 或 S3 存储桶）到一个新目录，附每个文件的 SHA-256 清单。"
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="备份目录（新目录或空目录）")
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory, database, **options):
         try:
             manifest = backup_create(directory=directory, connection=connections[database],
-                                     media_root=settings.MEDIA_ROOT)
+                                     storage=default_storage)
         except BackupRefused as refused:
             raise CommandError(str(refused)) from None
         size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -8,8 +8,8 @@ from xilian.backups import BackupRefused, backup_restore, backup_verify
 
 
 class Command(BaseCommand):
-    help = ("从 backup 命令做的备份恢复：先核对每个文件的 SHA-256，再用备份替换数据库，并把文件恢复到 MEDIA_ROOT。"
-            "恢复前请停止网站服务。")
+    help = ("从 backup 命令做的备份恢复：先核对每个文件的 SHA-256，再用备份替换数据库，"
+            "并把文件写回文件存储（MEDIA_ROOT 或 S3 存储桶）。恢复前请停止网站服务。")
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="备份目录")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         connection.close()  # the restore writes through its own connection
         try:
             manifest = backup_restore(directory=directory, settings_dict=connection.settings_dict,
-                                      vendor=connection.vendor, media_root=settings.MEDIA_ROOT)
+                                      vendor=connection.vendor, storage=default_storage)
         except BackupRefused as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(self.style.SUCCESS(
