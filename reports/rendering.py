@@ -80,7 +80,7 @@ def report_html(report, figures, *, after_part=None, unsaved=None):
     last in its part or sub-part; its text is wrapped in `<div class="report-unsaved">` for the editor to find."""
     sections = _outline(report, unsaved)
     after_part = after_part or {}
-    html = [format_html('<h1 class="report-title" style="text-align:center">{}</h1>', report.title)]
+    html = [format_html('<h1 class="report-title">{}</h1>', report.title)]
     html += _paragraphs(report.intro, figures)
     for part in Part:
         if sections[part] or part != Part.OTHER:  # 五 is optional: left out while it has no text
@@ -91,9 +91,9 @@ def report_html(report, figures, *, after_part=None, unsaved=None):
 
 def _signoff_html(report):
     """署名 and 成文日期 together, so that print can place the date relative to the signature (GB/T 9704)."""
-    lines = [format_html('<p class="report-signature" style="text-align:right">{}</p>', report.signed_by)]
+    lines = [format_html('<p class="report-signature">{}</p>', report.signed_by)]
     if report.dated_on:
-        lines.append(format_html('<p class="report-date" style="text-align:right">{}</p>',
+        lines.append(format_html('<p class="report-date">{}</p>',
                                  chinese_date(report.dated_on)))
     return format_html('<div class="report-signoff">{}</div>', mark_safe("".join(lines)))
 

@@ -96,10 +96,10 @@ def test_clerk_text_is_escaped_everywhere(report, staff):
 
 def test_title_signature_and_chinese_date_close_the_report(report):
     html = report_html(report, FIGURES)
-    assert '<h1 class="report-title" style="text-align:center">西连镇2021年度法治政府建设情况报告</h1>' in html
+    assert '<h1 class="report-title">西连镇2021年度法治政府建设情况报告</h1>' in html
     assert html.index("徐闻县西连镇人民政府") < html.index("2021年12月8日")
-    assert '<p class="report-date" style="text-align:right">2021年12月8日</p>' in html
-    assert '<p class="report-signature" style="text-align:right">徐闻县西连镇人民政府</p>' in html
+    assert '<p class="report-date">2021年12月8日</p>' in html
+    assert '<p class="report-signature">徐闻县西连镇人民政府</p>' in html
 
 
 def test_parts_one_to_four_are_always_shown_and_five_only_with_text(report, staff):

@@ -32,7 +32,7 @@ def test_the_preview_shows_the_rendered_report_with_figures_from_the_records(cli
     make_report(demo.xilian, 2021, dated_on=date(2021, 12, 8), intro="全年受理纠纷{{disputes_received}}。")
     make_dispute(demo.xilian, received_on=date(2021, 3, 2))
     page = demo.client_for(client, "county_office").get(_preview(demo)).content.decode()
-    assert "<h1 class=\"report-title\" style=\"text-align:center\">西连镇2021年度法治政府建设情况报告</h1>" in page
+    assert "<h1 class=\"report-title\">西连镇2021年度法治政府建设情况报告</h1>" in page
     assert "全年受理纠纷<span class=\"report-figure\" title=\"纠纷受理数\">1宗</span>。" in page
     assert "2021年12月8日" in page and "统计截止2021年12月8日" in page
 
