@@ -228,7 +228,9 @@ def load_tickets(township, *, years, total, open_count, late_count, rng, receive
                 fields.update(survey_method=SurveyMethod.PHONE, surveyed_at=surveyed_at)
                 steps.append((TicketStep.Action.SURVEY, surveyed_at,
                               f"{Satisfaction(satisfactions[index]).label}（电话）"))
-        number = f"XW{received_at:%Y%m%d}{index + 1:04d}"
+        # Past the sample ledger's 0001–0094 (tests/samples/12345工单_西连镇_2021.xlsx): that file, imported onto the
+        # demo, must add its own tickets, not update a demo ticket that happens to share a number.
+        number = f"XW{received_at:%Y%m%d}{index + 101:04d}"
         rows.append((number, fields, steps))
     _save_tickets(township, user, rows)
 
