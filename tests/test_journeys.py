@@ -57,7 +57,8 @@ class Journeys:
         return f"{self.live_server.url}{path}"
 
     def check(self, page, name, *, xilian=False):
-        """The page as it stands: accessible (axe-core), screenshotted, and for journey 4 remembered."""
+        """The page as it stands: screenshotted, checked by axe-core, and for journey 4 remembered. Every step of
+        every journey comes through here (a check on each page, such as the CSP's, belongs here too)."""
         page.wait_for_load_state("load")
         if xilian:
             self.remember(page.url)
@@ -239,6 +240,7 @@ def leader_follows_an_overdue_ticket_and_approves(j, staff):
     confirm_step(staff, "archive", "归档")
     expect(staff.locator("h1.h4 .report-state")).to_have_text("已归档")
     j.check(staff, "staff-report-archived")
+    j.remember(staff.locator("#download-pdf").get_attribute("href"))  # the filed PDF: 迈陈镇 must not get it either
     staff.context.close()
 
 
