@@ -98,10 +98,9 @@ def refused_tickets_file(folder):
 
 @pytest.fixture
 def journeys(live_server, browser, settings, monkeypatch, tmp_path):
-    settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115  (DEBUG stays off: real 404s)
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
     return Journeys(live_server, browser)
@@ -240,7 +239,8 @@ def leader_follows_an_overdue_ticket_and_approves(j, staff):
     confirm_step(staff, "archive", "归档")
     expect(staff.locator("h1.h4 .report-state")).to_have_text("已归档")
     j.check(staff, "staff-report-archived")
-    j.remember(staff.locator("#download-pdf").get_attribute("href"))  # the filed PDF: 迈陈镇 must not get it either
+    for pdf in ("#download-pdf", "#archives a[href$='/archives/1.pdf']"):  # 迈陈镇 must not get these either
+        j.remember(staff.locator(pdf).get_attribute("href"))
     staff.context.close()
 
 
@@ -274,5 +274,7 @@ def another_township_gets_404_for_every_xilian_address(j):
     for path in j.xilian_urls:
         response = page.goto(j.url(path))
         assert response.status == 404, f"迈陈镇 staff got HTTP {response.status} for {path}"
+        expect(page.locator("h1")).to_have_text("页面不存在（404）")
+        assert "西连镇" not in page.content(), path
         j.check(page, "maichen-404")
     page.context.close()
