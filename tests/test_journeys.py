@@ -79,6 +79,7 @@ class Journeys:
 
 def axe_violations(page, name):
     """axe-core's serious and critical violations on the page, one line each."""
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (package.json pins axe-core)"
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     return [f"{name} {page.url.split('/', 3)[-1]}: [{v['impact']}] {v['id']} ({v['help']}) — {', '.join(v['targets'])}"
