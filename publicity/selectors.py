@@ -14,9 +14,15 @@ def event_list(*, township, year=None):
     return events.select_related("village").prefetch_related("forms")
 
 
-def _in_year(records, *, townships, year, as_of):
-    """The active records of `townships` dated in `year`, up to `as_of` when given."""
-    records = records.active().filter(township__in=townships, date__year=year)
+ALL_MONTHS = (1, 12)
+
+
+def _in_year(records, *, townships, year, as_of, months=ALL_MONTHS):
+    """The active records of `townships` dated in `year` (in the months `months`, first and last), up to `as_of`
+    when given."""
+    first, last = months
+    records = records.active().filter(township__in=townships, date__year=year, date__month__gte=first,
+                                      date__month__lte=last)
     return records.filter(date__lte=as_of) if as_of else records
 
 
@@ -26,9 +32,9 @@ def _grouped(records, townships, **counts):
     return {township.pk: rows.get(township.pk, dict.fromkeys(counts, 0)) for township in townships}
 
 
-def event_counts_by_township(*, townships, year, as_of=None):
-    """{township id: number of 普法活动 dated in `year` up to `as_of`}."""
-    events = _in_year(Event.objects, townships=townships, year=year, as_of=as_of)
+def event_counts_by_township(*, townships, year, as_of=None, months=ALL_MONTHS):
+    """{township id: number of 普法活动 dated in `year` (in `months`) up to `as_of`}."""
+    events = _in_year(Event.objects, townships=townships, year=year, as_of=as_of, months=months)
     return {pk: row["events"] for pk, row in _grouped(events, townships, events=Count("pk")).items()}
 
 
@@ -66,10 +72,10 @@ def study_list(*, township, year=None):
     return studies.prefetch_related("laws")
 
 
-def study_counts_by_township(*, townships, year, as_of=None):
-    """{township id: {"studies": 学法 sessions dated in `year` up to `as_of`, "principal_chaired": those chaired by
-    the 党政主要负责人 (part 三 of the report)}}."""
-    studies = _in_year(Study.objects, townships=townships, year=year, as_of=as_of)
+def study_counts_by_township(*, townships, year, as_of=None, months=ALL_MONTHS):
+    """{township id: {"studies": 学法 sessions dated in `year` (in `months`) up to `as_of`, "principal_chaired":
+    those chaired by the 党政主要负责人 (part 三 of the report)}}."""
+    studies = _in_year(Study.objects, townships=townships, year=year, as_of=as_of, months=months)
     return _grouped(studies, townships, studies=Count("pk"),
                     principal_chaired=Count("pk", filter=Q(chaired_by_principal=True)))
 

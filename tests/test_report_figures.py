@@ -197,7 +197,7 @@ def test_county_figures_equal_each_townships_own(demo):
 
 def test_each_figure_has_a_label_a_unit_a_definition_and_a_list(demo):
     figures = _figures(demo.xilian)
-    assert len(figures) == 14
+    assert len(figures) == 15
     for figure in figures.values():
         assert figure.label and figure.unit and figure.definition
         assert figure.list_url.startswith(f"/t/{demo.xilian.code}/")

@@ -15,7 +15,12 @@ def _report_kwargs(demo):
     return {"township": demo.xilian.code, "year": make_report(demo.xilian).year}
 
 
+def _chart_kwargs(demo):
+    return {"township": demo.xilian.code, "key": "villages"}
+
+
 PAGES = [
     Page("reports:report_list", READERS),
     Page("reports:report_preview", READERS, kwargs=_report_kwargs),
+    Page("reports:chart_xlsx", READERS, kwargs=_chart_kwargs),
 ]

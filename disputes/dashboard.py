@@ -1,0 +1,37 @@
+"""This app's cards on a township's 工作台 (see xilian.panels): the tickets that are late or nearly so, and the
+disputes open for more than 30 days — as of today, whatever period the page shows — each linking to its list."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from disputes import selectors
+from disputes.workdays import WorkCalendar
+from xilian.panels import Attention, attention_panel
+
+LONG_OPEN_DAYS = 30
+
+
+def _list(name, township, **filters):
+    return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
+
+
+def panels(dashboard):
+    township, today = dashboard.township, dashboard.today
+    overdue = selectors.overdue_tickets(township=township, today=today).count()
+    due_soon = selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count()
+    long_open = selectors.disputes_open_longer_than(township=township, today=today, days=LONG_OPEN_DAYS).count()
+    return [
+        attention_panel(Attention(
+            "overdue-tickets", "逾期工单", f"已逾期 {overdue} 件",
+            reverse("disputes:ticket_overdue", kwargs={"township": township.code}), "alarm",
+            "办理时限已过仍未办结的工单", alert=overdue > 0), order=10),
+        attention_panel(Attention(
+            "due-soon-tickets", "即将到期工单", f"2个工作日内到期 {due_soon} 件",
+            _list("disputes:ticket_list", township, deadline="due_soon"), "hourglass-split",
+            "今天起2个工作日内到期、尚未办结的工单"), order=20),
+        attention_panel(Attention(
+            "long-open-disputes", "久拖未结纠纷", f"受理超过{LONG_OPEN_DAYS}天仍在办 {long_open} 宗",
+            _list("disputes:dispute_list", township, open_over=LONG_OPEN_DAYS), "hourglass-bottom",
+            "登记、调解中或已流转，受理日期在30天以前的纠纷", alert=long_open > 0), order=30),
+    ]
