@@ -32,10 +32,11 @@ test: setup
 
 # Import of 20,000 12345 tickets into PostgreSQL (DATABASE_URL, default the local cluster), against
 # django-import-export's own import; prints the times, peak memory and ratios. Then the refusal of hostile files
-# (each < 1 s and < 200 MB).
+# (each < 1 s and < 200 MB). Then the charts drawn as SVG for the report (load of ECharts, time a chart).
 bench: setup
 	$(PY) -m bench.import_tickets
 	$(PY) -m bench.hostile_files
+	$(PY) -m bench.charts
 
 lint: setup
 	$(VENV)/bin/ruff check .

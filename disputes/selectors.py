@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Ticket
@@ -347,6 +347,15 @@ def dispute_next_case_number(*, township, year):
         highest=Max("case_sort"))["highest"]
     serial = min((highest - first if highest is not None else 0) + 1, MAX_CASE_SERIAL)
     return f"（{year}）{township_short_name(township)}调字第{serial}号"
+
+
+def years_with_records(*, townships):
+    """[values querysets of `year`] of the townships' active disputes and tickets, for one UNION with the other
+    apps' (xilian.dashboard.record_years)."""
+    return [Dispute.objects.active().filter(township__in=townships).annotate(
+                year=ExtractYear("received_on")).values_list("year").order_by(),
+            Ticket.objects.active().filter(township__in=townships).annotate(
+                year=ExtractYear("received_at")).values_list("year").order_by()]
 
 
 def dispute_years(*, township):

@@ -2,9 +2,17 @@
 township explicitly and work inside `django_scopes.scope(township=...)`."""
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear
 
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
 from xilian.models import Village
+
+
+def years_with_records(*, townships):
+    """[values querysets of `year`] of the townships' active events and studies, for one UNION with the other apps'
+    (xilian.dashboard.record_years)."""
+    return [model.objects.active().filter(township__in=townships).annotate(year=ExtractYear("date")).values_list(
+        "year").order_by() for model in (Event, Study)]
 
 
 def event_list(*, township, year=None):

@@ -12,6 +12,7 @@ The text is drawn with the option's `textStyle.fontFamily` (a CJK face named fir
 PDF renderer's fontconfig picked a 楷体 face here (DOMAIN.md §2).
 """
 
+import atexit
 import json
 import threading
 
@@ -45,6 +46,8 @@ def _echarts():
         with open(path, encoding="utf-8") as source:
             context.eval(source.read())
         context.eval(_RENDER)
+        # mini-racer 0.14.1 hangs the interpreter's exit while a context is still open: close it first.
+        atexit.register(context.close)
         _context = context
     return _context
 

@@ -18,7 +18,8 @@ from reports import figures as township_figures
 from reports.chart_svg import chart_svg
 from reports.figures import ALL_MONTHS
 
-FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+# Single quotes: ECharts' SVG writes the family into a double-quoted style attribute as it is.
+FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 RECEIVED_COLOUR, DONE_COLOUR, THIRD_COLOUR = "#1f5fa8", "#2e9d6a", "#e0a030"
 SATISFACTION_COLOURS = {
     Satisfaction.SATISFIED: "#2e9d6a", Satisfaction.FAIRLY_SATISFIED: "#8cc56e",
@@ -59,19 +60,33 @@ def _base_option(**option):
     }
 
 
-def _bars(categories, series, *, horizontal=False, stacked=False):
-    """A bar chart of `series` [(name, values, colour)] over `categories`; horizontal bars rank top-down."""
+def _labelled(values):
+    """The values of bars that carry them on top, except the zeros (which would crowd the axis)."""
+    return [value if value else {"value": value, "label": {"show": False}} for value in values]
+
+
+def _narrow_without_labels(option):
+    """On a phone the labels of two bars a month overlap: below 500 px the tooltip alone tells the values."""
+    hidden = [{"label": {"show": False}} for _ in option["series"]]
+    return {"baseOption": option, "media": [{"query": {"maxWidth": 500}, "option": {"series": hidden}}]}
+
+
+def _bars(categories, series, *, horizontal=False, stacked=False, labelled=False):
+    """A bar chart of `series` [(name, values, colour)] over `categories`; horizontal bars rank top-down; `labelled`
+    bars carry their values (for print, where there is no tooltip)."""
     names = {"type": "category", "data": list(categories), "axisTick": {"alignWithLabel": True}}
     values = {"type": "value", "minInterval": 1}
     if horizontal:
         names["inverse"] = True
-    return _base_option(
+    label = {"label": {"show": True, "position": "top", "fontSize": 10}} if labelled else {}
+    option = _base_option(
         color=[colour for _, _, colour in series],
         xAxis=values if horizontal else names,
         yAxis=names if horizontal else values,
-        series=[{"type": "bar", "name": name, "data": list(data), "barMaxWidth": 24,
-                 **({"stack": "total"} if stacked else {})} for name, data, _ in series],
+        series=[{"type": "bar", "name": name, "data": _labelled(data) if labelled else list(data), "barMaxWidth": 24,
+                 **label, **({"stack": "total"} if stacked else {})} for name, data, _ in series],
     )
+    return _narrow_without_labels(option) if labelled else option
 
 
 def _with_total(rows):
@@ -86,7 +101,8 @@ def disputes_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
     return Chart("disputes-by-month", "矛盾纠纷：每月受理与化解",
                  "按受理月份统计：当月受理的纠纷数，及其中截至统计日已化解的宗数（合计即纠纷受理数、已化解数）。",
                  ("受理月份", "受理数（宗）", "其中已化解（宗）"), _with_total(rows),
-                 _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已化解", resolved, DONE_COLOUR)]))
+                 _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已化解", resolved, DONE_COLOUR)],
+                       labelled=True))
 
 
 def tickets_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
@@ -97,7 +113,8 @@ def tickets_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
     return Chart("tickets-by-month", "12345工单：每月受理与办结",
                  "按受理月份统计：当月受理的工单数，及其中截至统计日已办结的个数（合计即工单受理数、办结数）。",
                  ("受理月份", "受理数（个）", "其中已办结（个）"), _with_total(rows),
-                 _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已办结", closed, DONE_COLOUR)]))
+                 _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已办结", closed, DONE_COLOUR)],
+                       labelled=True))
 
 
 def dispute_categories(*, township, year, as_of=None, months=ALL_MONTHS):

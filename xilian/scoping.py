@@ -32,7 +32,7 @@ class TownshipCodeConverter:
 def township_for_user(user, code):
     if not user.can(Perm.VIEW_RECORDS):
         raise PermissionDenied("您的角色不能查看镇的业务记录。")
-    township = user.visible_townships().filter(code=code).first()
+    township = user.visible_townships().select_related("county").filter(code=code).first()
     if township is None:
         raise Http404("没有找到该镇，或您无权查看。")
     return township
