@@ -3,10 +3,12 @@
 chart cannot disagree with the dashboard's. No Node, no browser, nothing fetched.
 
 Why not matplotlib (the fallback the issue offered): it would be a second definition of every chart, drawn
-differently, and it is no lighter (~40 MB and a font cache to build). Measured on this machine (2 cores, mini-racer
-0.14.1, ECharts 6.1.0; `python -m bench.charts`): loading echarts.min.js into V8 once per process ~150 ms, then
-~13 ms a chart (the first one ~45 ms while V8 warms up). There is no fallback: a server without the wheel or
-node_modules/echarts fails loudly rather than filing a report whose charts differ from the dashboard's.
+differently, and it is no lighter (~40 MB and a font cache to build), while mini-racer is fast enough. Measured
+here (2 cores, mini-racer 0.14.1, ECharts 6.1.0; `python -m bench.charts`, medians): loading echarts.min.js into V8
+once per process 150 ms on a quiet machine (340–620 ms at a load average of 5–7), then a chart 4–15 ms (the
+monthly bars with their values 15 ms; 60–80 ms under that load), the first one after the load slower while V8
+warms up. So no fallback: a server without the wheel or node_modules/echarts fails loudly rather than filing a
+report whose charts differ from the dashboard's.
 
 The text is drawn with the option's `textStyle.fontFamily` (a CJK face named first): left to `sans-serif`, the
 PDF renderer's fontconfig picked a 楷体 face here (DOMAIN.md §2).

@@ -24,6 +24,7 @@ from reports.models import Report
 from reports.selectors import report_figures
 from tests.conftest import PASSWORD
 from tests.permissions.disputes import make_dispute, make_ticket
+from tests.permissions.publicity import make_event
 from tests.permissions.reports import make_report
 from xilian.dashboard import KEY_FIGURES
 from xilian.models import User
@@ -274,3 +275,15 @@ def test_a_dispute_list_filter_finds_the_long_open_ones(client, demo, time_machi
     url = reverse("disputes:dispute_list", kwargs={"township": demo.xilian.code})
     assert [d.case_number for d in client.get(url, {"open_over": "30"}).context["page"]] == ["B"]
     assert {d.case_number for d in client.get(url, {"open_over": "x"}).context["page"]} == {"A", "B", "C"}
+
+
+def test_a_month_range_narrows_the_events_and_their_list_alike(client, a_2026_of_four_disputes):
+    demo = a_2026_of_four_disputes
+    for day in (date(2026, 2, 1), date(2026, 4, 1), date(2026, 6, 30), date(2026, 7, 1)):
+        make_event(demo.xilian, date=day, name=f"普法{day:%m%d}")
+    events = {i.figure.key: i for i in dashboard(client, demo, year="2026", **{"from": "3", "to": "6"}).context[
+        "figures"]}["events"].figure
+    assert events.value == 2
+    listed = client.get(events.list_url).context
+    assert listed["totals"]["count"] == 2
+    assert sorted(e.name for e in listed["page"]) == ["普法0401", "普法0630"]

@@ -1,8 +1,4 @@
 from django import template
-from django.utils import timezone
-
-from disputes import selectors
-from disputes.workdays import WorkCalendar
 
 register = template.Library()
 
@@ -11,14 +7,3 @@ register = template.Library()
 def overdue_label(ticket, today):
     """"逾期" for an open ticket past its deadline on `today`, else ""."""
     return "逾期" if ticket.is_overdue(today) else ""
-
-
-@register.simple_tag
-def ticket_alerts(township):
-    """What the 工作台 shows a leader first: open tickets past their deadline and those due within 2 working days,
-    as of today whatever year the page shows."""
-    today = timezone.localdate()
-    return {
-        "overdue": selectors.overdue_tickets(township=township, today=today).count(),
-        "due_soon": selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count(),
-    }
