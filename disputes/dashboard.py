@@ -18,8 +18,8 @@ def _list(name, township, **filters):
 
 def panels(dashboard):
     township, today = dashboard.township, dashboard.today
-    overdue = selectors.overdue_tickets(township=township, today=today).count()
-    due_soon = selectors.due_soon_tickets(township=township, today=today, calendar=WorkCalendar.load()).count()
+    tickets = selectors.open_ticket_deadline_counts(township=township, today=today, calendar=WorkCalendar.load())
+    overdue, due_soon = tickets["overdue"], tickets["due_soon"]
     long_open = selectors.disputes_open_longer_than(township=township, today=today, days=LONG_OPEN_DAYS).count()
     return [
         attention_panel(Attention(

@@ -334,6 +334,16 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
+def open_ticket_deadline_counts(*, township, today, calendar, within=2):
+    """{"overdue": open tickets past their deadline, "due_soon": open ones due today or within the next `within`
+    working days}, in one query (the 工作台's cards; the lists are `overdue_tickets` and `due_soon_tickets`)."""
+    last_day = calendar.add_working_days(today, within)
+    return open_tickets(township=township).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last_day)),
+    )
+
+
 def township_short_name(township):
     """西连镇 → 西连: the name case numbers carry."""
     return township.name.removesuffix("镇").removesuffix("街道")

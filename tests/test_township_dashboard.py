@@ -31,6 +31,9 @@ from xilian.models import User
 from xilian.panels import Attention, Panel
 
 pytestmark = pytest.mark.django_db
+# Session, user, township (with its county), the offered years (one UNION), two years of figures (5 each), the
+# cards (calendar, tickets, disputes, report), the charts (one each), the village count, the session's save (3).
+DASHBOARD_QUERIES = 28
 
 
 @pytest.fixture
@@ -287,3 +290,11 @@ def test_a_month_range_narrows_the_events_and_their_list_alike(client, a_2026_of
     listed = client.get(events.list_url).context
     assert listed["totals"]["count"] == 2
     assert sorted(e.name for e in listed["page"]) == ["普法0401", "普法0630"]
+
+
+def test_the_dashboard_reads_in_a_bounded_number_of_queries(client, loaded_demo, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username="xilian_leader"))
+    url = reverse("township_home", kwargs={"township": loaded_demo.xilian.code})
+    client.get(url)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        client.get(url)
