@@ -23,7 +23,7 @@ def panels(dashboard):
     long_open = selectors.disputes_open_longer_than(township=township, today=today, days=LONG_OPEN_DAYS).count()
     return [
         attention_panel(Attention(
-            "overdue-tickets", "逾期工单", f"已逾期 {overdue} 件",
+            "overdue", "逾期工单", f"已逾期 {overdue} 件",
             reverse("disputes:ticket_overdue", kwargs={"township": township.code}), "alarm",
             "办理时限已过仍未办结的工单", alert=overdue > 0), order=10),
         attention_panel(Attention(

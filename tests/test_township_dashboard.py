@@ -208,7 +208,7 @@ def test_what_needs_action_counts_and_links_to_the_lists(client, demo, time_mach
     make_dispute(demo.xilian, case_number="（2026）西连调字第1号", received_on=date(2026, 1, 20))
     response = dashboard(client, demo)
     cards = {panel.context.key: panel.context for panel in response.context["panels"]["attention"]}
-    assert cards["overdue-tickets"].value == "已逾期 1 件" and cards["overdue-tickets"].alert
+    assert cards["overdue"].value == "已逾期 1 件" and cards["overdue"].alert
     assert cards["due-soon-tickets"].value == "2个工作日内到期 1 件"
     assert cards["long-open-disputes"].value == "受理超过30天仍在办 1 宗"
     listed = client.get(cards["long-open-disputes"].url)

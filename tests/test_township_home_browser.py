@@ -35,7 +35,7 @@ def test_a_leader_picks_the_year_and_the_link_keeps_it(page, live_server, loaded
     page.wait_for_url(f"**/t/{loaded_demo.xilian.code}/")
     this_year = timezone.localdate().year
     expect(page.locator("#year-figures h2")).to_contain_text(f"{this_year}年度主要数据")
-    expect(page.locator("#overdue-tickets-card")).not_to_contain_text("已逾期 0 件")
+    expect(page.locator("#overdue-card")).not_to_contain_text("已逾期 0 件")
     with scope(township=loaded_demo.xilian):
         due_year, _, _ = report_due(township=loaded_demo.xilian, today=timezone.localdate())
     expect(page.locator("#annual-report-card")).to_contain_text(f"{due_year}年度法治政府建设情况报告")
