@@ -254,12 +254,12 @@ def ticket_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
 
 
 def dispute_counts_by_category(*, township, year, as_of, months=ALL_MONTHS):
-    """[(纠纷类型, received, resolved as of `as_of`)], most received first: one query."""
+    """[(category id, 纠纷类型, received, resolved as of `as_of`)], most received first: one query."""
     disputes = _disputes_received(townships=[township], year=year, as_of=as_of, months=months)
     counts = dispute_counts(as_of=as_of)
-    rows = disputes.values("category__name", "category__order").annotate(
+    rows = disputes.values("category", "category__name", "category__order").annotate(
         received=counts["received"], resolved=counts["resolved"]).order_by("-received", "category__order")
-    return [(row["category__name"], row["received"], row["resolved"]) for row in rows]
+    return [(row["category"], row["category__name"], row["received"], row["resolved"]) for row in rows]
 
 
 def ticket_counts_by_subject(*, township, year, as_of, months=ALL_MONTHS):

@@ -13,10 +13,10 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from disputes.models import Satisfaction
+from disputes.models import Satisfaction, Ticket
 from reports import figures as township_figures
 from reports.chart_svg import chart_svg
-from reports.figures import ALL_MONTHS
+from reports.figures import ALL_MONTHS, records_url
 
 # Single quotes: ECharts' SVG writes the family into a double-quoted style attribute as it is.
 FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
@@ -27,6 +27,7 @@ SATISFACTION_COLOURS = {
     Satisfaction.NOT_SURVEYED: "#d9dde3",
 }
 TOTAL = "合计"
+CLOSED = Ticket.State.CLOSED.value
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ class Chart:
     columns: tuple
     rows: list  # the table behind the chart, each a tuple of `columns`; a 合计 row last where the rows add up
     option: dict  # the ECharts option: JSON values only, no functions
+    links: list  # for each row, for each cell, the list of the records the cell counts ("" for none)
+
+    @property
+    def table(self):
+        """The rows as [(value, list URL or "")], for the page's table: a count links to the records it counts."""
+        return [list(zip(row, links, strict=True)) for row, links in zip(self.rows, self.links, strict=True)]
 
     @property
     def option_id(self):
@@ -93,16 +100,24 @@ def _with_total(rows):
     return [*rows, (TOTAL, *(sum(column) for column in list(zip(*rows, strict=True))[1:]))] if rows else []
 
 
+def _linked(rows, row_links, total_links):
+    """Each row's links, ("", *links) to leave its label unlinked, and the 合计 row's."""
+    return [("", *links) for links in row_links] + ([("", *total_links)] if rows else [])
+
+
 def disputes_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
     rows = [(f"{month}月", counts.received, counts.resolved)
             for month, counts in township_figures.dispute_months(township=township, year=year, as_of=as_of,
                                                                  months=months)]
     labels, received, resolved = zip(*rows, strict=True)
+    links = _linked(rows, [(records_url("disputes", township=township, year=year, month=m), "")
+                           for m in township_figures.month_range(months)],
+                    (records_url("disputes", township=township, year=year, months=months), ""))
     return Chart("disputes-by-month", "矛盾纠纷：每月受理与化解",
                  "按受理月份统计：当月受理的纠纷数，及其中截至统计日已化解的宗数（合计即纠纷受理数、已化解数）。",
                  ("受理月份", "受理数（宗）", "其中已化解（宗）"), _with_total(rows),
                  _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已化解", resolved, DONE_COLOUR)],
-                       labelled=True))
+                       labelled=True), links)
 
 
 def tickets_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
@@ -110,45 +125,74 @@ def tickets_by_month(*, township, year, as_of=None, months=ALL_MONTHS):
             for month, counts in township_figures.ticket_months(township=township, year=year, as_of=as_of,
                                                                 months=months)]
     labels, received, closed = zip(*rows, strict=True)
+
+    def url(**filters):
+        return records_url("tickets", township=township, year=year, **filters)
+
+    links = _linked(rows, [(url(month=m), url(month=m, state=CLOSED)) for m in township_figures.month_range(months)],
+                    (url(months=months), url(months=months, state=CLOSED)))
     return Chart("tickets-by-month", "12345工单：每月受理与办结",
                  "按受理月份统计：当月受理的工单数，及其中截至统计日已办结的个数（合计即工单受理数、办结数）。",
                  ("受理月份", "受理数（个）", "其中已办结（个）"), _with_total(rows),
                  _bars(labels, [("受理", received, RECEIVED_COLOUR), ("已办结", closed, DONE_COLOUR)],
-                       labelled=True))
+                       labelled=True), links)
 
 
 def dispute_categories(*, township, year, as_of=None, months=ALL_MONTHS):
-    rows = township_figures.dispute_categories(township=township, year=year, as_of=as_of, months=months)
+    counted = township_figures.dispute_categories(township=township, year=year, as_of=as_of, months=months)
+    rows = [row[1:] for row in counted]
+
+    def url(**filters):
+        return records_url("disputes", township=township, year=year, months=months, **filters)
+
+    links = _linked(rows, [(url(category=category), "") for category, *_ in counted], (url(), ""))
     return Chart("dispute-categories", "矛盾纠纷：按纠纷类型",
                  "所选期间受理的纠纷按纠纷类型统计，受理多的在前；已化解为截至统计日的宗数。",
                  ("纠纷类型", "受理数（宗）", "其中已化解（宗）"), _with_total(rows),
                  _bars([r[0] for r in rows], [("受理", [r[1] for r in rows], RECEIVED_COLOUR),
-                                              ("已化解", [r[2] for r in rows], DONE_COLOUR)], horizontal=True))
+                                              ("已化解", [r[2] for r in rows], DONE_COLOUR)], horizontal=True), links)
 
 
 def ticket_subjects(*, township, year, as_of=None, months=ALL_MONTHS):
     rows = township_figures.ticket_subjects(township=township, year=year, as_of=as_of, months=months)
+
+    def url(**filters):
+        return records_url("tickets", township=township, year=year, months=months, **filters)
+
+    links = _linked(rows, [(url(subject=subject), url(subject=subject, state=CLOSED)) for subject, *_ in rows],
+                    (url(), url(state=CLOSED)))
     return Chart("ticket-subjects", "12345工单：按事项分类",
                  "所选期间受理的工单按事项分类统计，受理多的在前；已办结为截至统计日的个数。",
                  ("事项分类", "受理数（个）", "其中已办结（个）"), _with_total(rows),
                  _bars([r[0] for r in rows], [("受理", [r[1] for r in rows], RECEIVED_COLOUR),
-                                              ("已办结", [r[2] for r in rows], DONE_COLOUR)], horizontal=True))
+                                              ("已办结", [r[2] for r in rows], DONE_COLOUR)], horizontal=True), links)
 
 
 def villages(*, township, year, as_of=None, months=ALL_MONTHS):
     counted = township_figures.village_records(township=township, year=year, as_of=as_of, months=months)
     rows = [(village.name, disputes, tickets, disputes + tickets) for village, disputes, tickets in counted]
+
+    def urls(**filters):
+        return tuple(records_url(kind, township=township, year=year, months=months, **filters)
+                     for kind in ("disputes", "tickets"))
+
+    links = _linked(rows, [(*urls(village=village.pk), "") for village, *_ in counted], ("", "", ""))
     return Chart("villages", "各村（社区）纠纷与工单",
                  "所选期间受理、登记了所属村（社区）的纠纷和工单，按合计从多到少排列；未填村（社区）的记录不计入。",
                  ("村（社区）", "纠纷（宗）", "工单（个）", "合计"), _with_total(rows),
                  _bars([r[0] for r in rows], [("纠纷", [r[1] for r in rows], RECEIVED_COLOUR),
                                               ("工单", [r[2] for r in rows], THIRD_COLOUR)],
-                       horizontal=True, stacked=True))
+                       horizontal=True, stacked=True), links)
 
 
 def satisfaction(*, township, year, as_of=None, months=ALL_MONTHS):
     results = township_figures.ticket_survey_results(township=township, year=year, as_of=as_of, months=months)
     rows = [(result.label, number) for result, number in results]
+
+    def url(**filters):
+        return records_url("tickets", township=township, year=year, months=months, state=CLOSED, **filters)
+
+    links = _linked(rows, [(url(satisfaction=result.value),) for result, _ in results], (url(),))
     option = _base_option(
         tooltip={"trigger": "item"},
         color=[SATISFACTION_COLOURS[result] for result, _ in results],
@@ -159,7 +203,7 @@ def satisfaction(*, township, year, as_of=None, months=ALL_MONTHS):
     return Chart("satisfaction", "12345工单：回访满意度",
                  "所选期间受理、截至统计日已办结的工单按回访结果统计。满意率 =（满意 + 基本满意）÷"
                  "（满意 + 基本满意 + 不满意）；联系不上、拒绝回访和未回访的不计入。",
-                 ("回访结果", "工单数（个）"), _with_total(rows), option)
+                 ("回访结果", "工单数（个）"), _with_total(rows), option, links)
 
 
 CHARTS = {chart.__name__.replace("_", "-"): chart for chart in (

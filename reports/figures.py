@@ -114,6 +114,15 @@ def _list_url(name, township, **filters):
     return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
 
 
+RECORD_LISTS = {"disputes": "disputes:dispute_list", "tickets": "disputes:ticket_list"}
+
+
+def records_url(kind, *, township, year, months=ALL_MONTHS, **filters):
+    """The list of the township's disputes or tickets (`kind`) received in the period, narrowed by the list's
+    `filters`: the records a chart's row counts."""
+    return _list_url(RECORD_LISTS[kind], township, **_period_filters(year, months), **filters)
+
+
 def _publicity_figures(township, period, events, studies):
     events_url = _list_url("publicity:event_list", township, **period)
     studies_url = _list_url("publicity:study_list", township, **period)
@@ -207,7 +216,7 @@ def ticket_months(*, township, year, as_of=None, months=ALL_MONTHS):
 
 
 def dispute_categories(*, township, year, as_of=None, months=ALL_MONTHS):
-    """[(纠纷类型, received, resolved)], most received first."""
+    """[(category id, 纠纷类型, received, resolved)], most received first."""
     return dispute_selectors.dispute_counts_by_category(
         township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
 

@@ -298,3 +298,16 @@ def test_the_dashboard_reads_in_a_bounded_number_of_queries(client, loaded_demo,
     client.get(url)
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         client.get(url)
+
+
+def test_each_count_in_a_charts_table_links_to_a_list_of_as_many_records(client, loaded_demo):
+    response = dashboard(client, loaded_demo, year="2021", **{"from": "10", "to": "12"})
+    linked = 0
+    for chart in response.context["panels"]["charts"][0].context["charts"]:
+        for row in chart.table:
+            for value, url in row:
+                if url:
+                    listed = client.get(url).context["figures"].received
+                    assert listed == value, (chart.key, row[0][0], url)
+                    linked += 1
+    assert linked > 40
