@@ -10,6 +10,7 @@ states as of the cut-off: the rows of a chart add up to the figure it splits (�
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -217,9 +218,10 @@ def township_charts(*, township, year, as_of=None, months=ALL_MONTHS):
 
 
 def report_charts(*, township, year, as_of):
-    """[(caption, SVG)] for the annual report, counted as of its 统计截止日期 `as_of` so that the charts agree with
-    the report's (frozen) figures: the disputes' and the tickets' months received and resolved / closed, through
-    the cut-off's month."""
+    """[(caption, SVG)] for the annual report, counted as of its 统计截止日期 `as_of` (None: today, as for an undated
+    draft) so that the charts agree with the report's figures: the disputes' and the tickets' months received and
+    resolved / closed, through the cut-off's month. Each SVG is 640 × 300 px, vector, its text in a CJK face."""
+    as_of = as_of or timezone.localdate()
     months = (1, as_of.month) if as_of.year == year else ALL_MONTHS
     cut_off = f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
     charts = [disputes_by_month(township=township, year=year, as_of=as_of, months=months),
