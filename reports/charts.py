@@ -86,7 +86,9 @@ def _bars(categories, series, *, horizontal=False, stacked=False, labelled=False
     values = {"type": "value", "minInterval": 1}
     if horizontal:
         names["inverse"] = True
-    label = {"label": {"show": True, "position": "top", "fontSize": 10}} if labelled else {}
+    # No white halo round the values: the PDF renderer ignores SVG's paint-order and would paint it over the text.
+    value_label = {"show": True, "position": "top", "fontSize": 10, "textBorderColor": "transparent"}
+    label = {"label": value_label} if labelled else {}
     option = _base_option(
         color=[colour for _, _, colour in series],
         xAxis=values if horizontal else names,
