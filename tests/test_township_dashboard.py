@@ -311,3 +311,18 @@ def test_each_count_in_a_charts_table_links_to_a_list_of_as_many_records(client,
                     assert listed == value, (chart.key, row[0][0], url)
                     linked += 1
     assert linked > 40
+
+
+@pytest.mark.parametrize(("query", "months", "problem"), [
+    ({"from": "3"}, (3, 12), ""),
+    ({"to": "4"}, (1, 4), ""),
+    ({"from": "5", "to": "5"}, (5, 5), ""),
+    ({"from": "0", "to": "4"}, (1, 12), "月份应为1至12月，已显示全年。"),
+    ({"from": "1", "to": "13"}, (1, 12), "月份应为1至12月，已显示全年。"),
+    ({"from": "x"}, (1, 12), "月份应为1至12月，已显示全年。"),
+])
+def test_the_months_in_the_url_are_checked(client, demo, query, months, problem):
+    response = dashboard(client, demo, **query)
+    assert response.context["period"].months == months and response.context["period_problem"] == problem
+    if problem:
+        assert problem in response.content.decode()
