@@ -219,6 +219,16 @@ def township_charts(*, township, year, as_of=None, months=ALL_MONTHS):
     return [build(township=township, year=year, as_of=as_of, months=months) for build in CHARTS.values()]
 
 
+def townships_side_by_side(rows):
+    """The county dashboard's chart: each township's disputes received and resolved and tickets received, in the
+    table's order. `rows` [(township name, {figure key: Figure})]; the table behind it is the county table itself
+    (with its xlsx), so this returns the ECharts option alone."""
+    names = [name for name, _ in rows]
+    return _bars(names, [(label, [figures[key].value for _, figures in rows], colour) for key, label, colour in (
+        ("disputes_received", "纠纷受理", RECEIVED_COLOUR), ("disputes_resolved", "纠纷已化解", DONE_COLOUR),
+        ("tickets_received", "工单受理", THIRD_COLOUR))])
+
+
 def report_charts(*, township, year, as_of):
     """[(caption, SVG)] for the annual report, counted as of its 统计截止日期 `as_of` (None: today, as for an undated
     draft) so that the charts agree with the report's figures: the disputes' and the tickets' months received and

@@ -11,6 +11,8 @@ from django_scopes import scope
 
 from reports import charts
 from reports.chart_svg import chart_svg
+from reports.charts import townships_side_by_side
+from reports.figures import Figure
 from reports.models import Report
 from reports.selectors import report_figures
 from tests.conftest import PASSWORD
@@ -97,3 +99,19 @@ def test_the_reports_charts_agree_with_its_figures_at_its_cut_off(loaded_demo):
         done = [row[2] for row in chart.rows[:-1] if row[2]]
         assert bar_labels(svg, "12月") == received + done
         assert "受理" in texts(svg)
+
+
+def test_the_county_chart_draws_the_townships_figures_in_the_tables_order():
+    def figure(key, value):
+        return Figure(key, key, "宗", "", value, "")
+
+    rows = [(name, {key: figure(key, value) for key, value in values.items()}) for name, values in [
+        ("西连镇", {"disputes_received": 118, "disputes_resolved": 106, "tickets_received": 94}),
+        ("迈陈镇", {"disputes_received": 7, "disputes_resolved": 5, "tickets_received": 0}),
+    ]]
+    option = townships_side_by_side(rows)
+    assert option["xAxis"]["data"] == ["西连镇", "迈陈镇"]
+    assert [(series["name"], series["data"]) for series in option["series"]] == [
+        ("纠纷受理", [118, 7]), ("纠纷已化解", [106, 5]), ("工单受理", [94, 0])]
+    svg = chart_svg(option, width=640, height=300)
+    assert "西连镇" in svg and "工单受理" in svg
