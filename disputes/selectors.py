@@ -352,8 +352,10 @@ def village_record_counts(*, township, year, as_of, months=ALL_MONTHS):
     villages = Village.objects.filter(township=township).annotate(
         disputes=Coalesce(counted(_disputes_received(**scope)), 0),
         tickets=Coalesce(counted(_tickets_received(**scope)), 0),
-    ).order_by(-(F("disputes") + F("tickets")), "code")
-    return [(village, village.disputes, village.tickets) for village in villages]
+    )
+    # Sorted here: ordered by the sum in SQL, PostgreSQL counts every village's records twice.
+    ranked = sorted(villages, key=lambda village: (-(village.disputes + village.tickets), village.code))
+    return [(village, village.disputes, village.tickets) for village in ranked]
 
 
 def _open_longer_than(*, today, days):
