@@ -96,8 +96,8 @@ def county_figures(*, county, year, as_of=None):
 
 def breakdown_figures(breakdown):
     """{year: TownshipFigures} of a `PeriodBreakdown`'s township, years, months and day, the disputes' and tickets'
-    counts summed from its months: the same figures as `township_figures_by_year`, in two queries fewer than it
-    and the breakdown's charts apart (events and studies, villages)."""
+    counts summed from its months: the same figures as `township_figures_by_year`, in two queries (events and
+    studies; villages) on top of the breakdown's two."""
     township = breakdown.township
     figures = _figures(townships=[township], years=breakdown.years, as_of=breakdown.as_of, months=breakdown.months,
                        disputes={(township.pk, year): breakdown.disputes_of(year) for year in breakdown.years},
