@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class DisputesConfig(AppConfig):
@@ -18,9 +18,13 @@ class DisputesConfig(AppConfig):
     dashboard_panels = "disputes.dashboard.panels"  # what needs action now: see xilian.panels
 
     def ready(self):
+        from disputes.models import CalendarDay
+        from disputes.workdays import forget_cached
         from xilian.models import County
 
         post_save.connect(_seed_categories_of_new_county, sender=County, dispatch_uid="disputes_seed_categories")
+        for signal in (post_save, post_delete):
+            signal.connect(forget_cached, sender=CalendarDay, dispatch_uid=f"disputes_calendar_{signal is post_save}")
 
 
 def _seed_categories_of_new_county(sender, instance, created, raw=False, **kwargs):

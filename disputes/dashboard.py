@@ -25,9 +25,9 @@ def panels(dashboard):
 
 
 def _attention_panels(township, today):
-    tickets = selectors.open_ticket_deadline_counts(township=township, today=today, calendar=WorkCalendar.load())
-    overdue, due_soon = tickets["overdue"], tickets["due_soon"]
-    long_open = selectors.disputes_open_longer_than(township=township, today=today, days=LONG_OPEN_DAYS).count()
+    counts = selectors.attention_counts(township=township, today=today, calendar=WorkCalendar.cached(),
+                                        long_open_days=LONG_OPEN_DAYS)
+    overdue, due_soon, long_open = counts["overdue"], counts["due_soon"], counts["long_open"]
     return [
         attention_panel(Attention(
             "overdue", "逾期工单", f"已逾期 {overdue} 件",

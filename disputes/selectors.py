@@ -17,7 +17,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -27,14 +26,13 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
-from xilian.models import AuditLog, Village
+from xilian.models import AuditLog, Township, Village
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
 ALL_MONTHS = (1, 12)
@@ -260,21 +258,41 @@ def ticket_figures_by_township(*, townships, year, as_of, months=ALL_MONTHS):
 # The breakdowns behind the charts: the same counts as the figures, grouped in the database by one more column,
 # so that a chart's rows add up to the figure (a record counts in the month it was received).
 
+def dispute_figures_by_year_and_month(*, township, years, as_of, months=ALL_MONTHS):
+    """{(year, month): DisputeFigures} of the disputes received in each month of `years` (consecutive; in the months
+    `months`), as they stood on `as_of`: one query. Months without disputes have no entry."""
+    disputes = _disputes_received(townships=[township], years=years, as_of=as_of, months=months)
+    rows = disputes.annotate(year=ExtractYear("received_on"), month=ExtractMonth("received_on")).values(
+        "year", "month").annotate(**dispute_counts(as_of=as_of)).order_by()
+    return {(row.pop("year"), row.pop("month")): DisputeFigures(**row) for row in rows}
+
+
 def dispute_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
     """{month: DisputeFigures} of the disputes received in each month, as they stood on `as_of`: one query."""
-    disputes = _disputes_received(townships=[township], years=[year], as_of=as_of, months=months)
-    rows = disputes.annotate(month=ExtractMonth("received_on")).values("month").annotate(
-        **dispute_counts(as_of=as_of)).order_by()
-    return {row.pop("month"): DisputeFigures(**row) for row in rows}
+    counts = dispute_figures_by_year_and_month(township=township, years=[year], as_of=as_of, months=months)
+    return {month: figures for (_, month), figures in counts.items()}
+
+
+def ticket_figures_by_year_and_month(*, township, years, as_of, months=ALL_MONTHS):
+    """{(year, month): (TicketFigures, {Satisfaction: number})} of the tickets received in each month (local time)
+    of `years` (consecutive; in the months `months`), as they stood at the end of `as_of`, with the 回访 results of
+    those closed by then (see `survey_result_counts`): one query. Months without tickets have no entry."""
+    tickets = _tickets_received(townships=[township], years=years, as_of=as_of, months=months)
+    rows = tickets.annotate(year=ExtractYear("received_at"), month=ExtractMonth("received_at")).values(
+        "year", "month").annotate(**ticket_counts(today=as_of, as_of=as_of), **survey_result_counts(as_of=as_of))
+    figures = {}
+    for row in rows.order_by():
+        key = row.pop("year"), row.pop("month")
+        results = survey_results({name: row.pop(name) for name in survey_result_counts(as_of=as_of)}, row["closed"])
+        figures[key] = (TicketFigures(**row), results)
+    return figures
 
 
 def ticket_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
     """{month: TicketFigures} of the tickets received in each month (local time), as they stood at the end of
     `as_of`: one query."""
-    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
-    rows = tickets.annotate(month=ExtractMonth("received_at")).values("month").annotate(
-        **ticket_counts(today=as_of, as_of=as_of)).order_by()
-    return {row.pop("month"): TicketFigures(**row) for row in rows}
+    counts = ticket_figures_by_year_and_month(township=township, years=[year], as_of=as_of, months=months)
+    return {month: figures for (_, month), (figures, _) in counts.items()}
 
 
 def dispute_counts_by_category(*, township, year, as_of, months=ALL_MONTHS):
@@ -295,17 +313,31 @@ def ticket_counts_by_subject(*, township, year, as_of, months=ALL_MONTHS):
     return [(row["subject"], row["received"], row["closed"]) for row in rows]
 
 
+def survey_result_counts(*, as_of):
+    """The Count expressions of the 回访 results of the tickets closed by the end of `as_of`, one per result but
+    未回访 (`survey_results` makes it: closed − the others), as the result stood then: a 回访 recorded later counts
+    as 未回访. 满意 + 基本满意 is TicketFigures' `satisfied`."""
+    moment = end_of_day(as_of)
+    closed_and_surveyed_by_then = Q(state=Ticket.State.CLOSED, closed_at__lte=moment) & (
+        Q(surveyed_at__lte=moment) | Q(surveyed_at__isnull=True))
+    return {f"survey_{result.value}": Count("pk", filter=closed_and_surveyed_by_then & Q(satisfaction=result))
+            for result in Satisfaction if result != Satisfaction.NOT_SURVEYED}
+
+
+def survey_results(counts, closed):
+    """{Satisfaction: number} from the values of `survey_result_counts` and the number of tickets closed."""
+    results = {Satisfaction(name.removeprefix("survey_")): number for name, number in counts.items()}
+    return {**results, Satisfaction.NOT_SURVEYED: closed - sum(results.values())}
+
+
 def ticket_counts_by_satisfaction(*, township, year, as_of, months=ALL_MONTHS):
     """{Satisfaction: number} of the tickets closed by the end of `as_of`, by their 回访 result as it stood then
-    (a 回访 recorded later counts as 未回访): one query. 满意 + 基本满意 is the figure's `satisfied`."""
-    moment = end_of_day(as_of)
-    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months).filter(
-        state=Ticket.State.CLOSED, closed_at__lte=moment)
-    surveyed_by_then = Q(surveyed_at__lte=moment) | Q(surveyed_at__isnull=True)
-    result = Case(When(surveyed_by_then, then=F("satisfaction")), default=Value(Satisfaction.NOT_SURVEYED.value),
-                  output_field=CharField())
-    rows = tickets.annotate(result=result).values("result").annotate(number=Count("pk")).order_by()
-    return {Satisfaction(row["result"]): row["number"] for row in rows}
+    (see `survey_result_counts`): one query."""
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = tickets.aggregate(closed=ticket_counts(today=as_of, as_of=as_of)["closed"],
+                               **survey_result_counts(as_of=as_of))
+    closed = counts.pop("closed")
+    return survey_results(counts, closed)
 
 
 def village_record_counts(*, township, year, as_of, months=ALL_MONTHS):
@@ -320,8 +352,10 @@ def village_record_counts(*, township, year, as_of, months=ALL_MONTHS):
     villages = Village.objects.filter(township=township).annotate(
         disputes=Coalesce(counted(_disputes_received(**scope)), 0),
         tickets=Coalesce(counted(_tickets_received(**scope)), 0),
-    ).order_by(-(F("disputes") + F("tickets")), "code")
-    return [(village, village.disputes, village.tickets) for village in villages]
+    )
+    # Sorted here: ordered by the sum in SQL, PostgreSQL counts every village's records twice.
+    ranked = sorted(villages, key=lambda village: (-(village.disputes + village.tickets), village.code))
+    return [(village, village.disputes, village.tickets) for village in ranked]
 
 
 def _open_longer_than(*, today, days):
@@ -363,14 +397,20 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
-def open_ticket_deadline_counts(*, township, today, calendar, within=2):
-    """{"overdue": open tickets past their deadline, "due_soon": open ones due today or within the next `within`
-    working days}, in one query (the 工作台's cards; the lists are `overdue_tickets` and `due_soon_tickets`)."""
-    last_day = calendar.add_working_days(today, within)
-    return open_tickets(township=township).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last_day)),
-    )
+def _counted(records):
+    """The number of `records` (of one township) as a subquery."""
+    return Coalesce(Subquery(records.order_by().values("township").annotate(n=Count("pk")).values("n"),
+                             output_field=IntegerField()), 0)
+
+
+def attention_counts(*, township, today, calendar, long_open_days):
+    """{"overdue": `overdue_tickets`, "due_soon": `due_soon_tickets` (within 2 working days), "long_open":
+    `disputes_open_longer_than` `long_open_days`}, each counting its list, in one query (the 工作台's cards)."""
+    return Township.objects.filter(pk=township.pk).values(
+        overdue=_counted(overdue_tickets(township=township, today=today)),
+        due_soon=_counted(due_soon_tickets(township=township, today=today, calendar=calendar)),
+        long_open=_counted(disputes_open_longer_than(township=township, today=today, days=long_open_days)),
+    ).get()
 
 
 def township_short_name(township):

@@ -37,7 +37,8 @@ def _report_attention(township, today):
 
 def panels(dashboard):
     period = dashboard.period
-    charts = township_charts(township=dashboard.township, year=period.year, months=period.months)
+    charts = township_charts(township=dashboard.township, year=period.year, months=period.months,
+                             breakdown=dashboard.breakdown)
     return [
         attention_panel(_report_attention(dashboard.township, dashboard.today), order=90),
         Panel("charts", "reports/_charts_panel.html",

@@ -94,19 +94,33 @@ def county_figures(*, county, year, as_of=None):
     return {township: figures[township, year] for township in townships}
 
 
-def _figures(*, townships, years, as_of, months=ALL_MONTHS):
-    """{(township, year): TownshipFigures}: five grouped queries whatever the number of townships and years."""
+def breakdown_figures(breakdown):
+    """{year: TownshipFigures} of a `PeriodBreakdown`'s township, years, months and day, the disputes' and tickets'
+    counts summed from its months: the same figures as `township_figures_by_year`, in two queries (events and
+    studies; villages) on top of the breakdown's two."""
+    township = breakdown.township
+    figures = _figures(townships=[township], years=breakdown.years, as_of=breakdown.as_of, months=breakdown.months,
+                       disputes={(township.pk, year): breakdown.disputes_of(year) for year in breakdown.years},
+                       tickets={(township.pk, year): breakdown.tickets_of(year) for year in breakdown.years})
+    return {year: figures[township, year] for year in breakdown.years}
+
+
+def _figures(*, townships, years, as_of, months=ALL_MONTHS, disputes=None, tickets=None):
+    """{(township, year): TownshipFigures}: four grouped queries whatever the number of townships and years (two
+    when the disputes' and tickets' {(township id, year): figures} are given)."""
     as_of = as_of or timezone.localdate()
     counts = {"years": years, "as_of": as_of, "townships": townships, "months": months}
-    disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
-    tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
-    events = publicity_selectors.event_counts_by_township_and_year(**counts)
-    studies = publicity_selectors.study_counts_by_township_and_year(**counts)
+    if disputes is None:
+        disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
+    if tickets is None:
+        tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
+    publicity = publicity_selectors.publicity_counts_by_township_and_year(**counts)
     coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
     return {
         (township, year): _township_figures(township, year, as_of, {
-            "events": events[key], "studies": studies[key], "disputes": disputes[key], "tickets": tickets[key],
-            "coverage": coverage[township.pk],
+            "events": publicity[key]["events"],
+            "studies": {"studies": publicity[key]["studies"], "principal_chaired": publicity[key]["principal_chaired"]},
+            "disputes": disputes[key], "tickets": tickets[key], "coverage": coverage[township.pk],
         }, months)
         for township in townships for year in years for key in [(township.pk, year)]
     }
@@ -242,13 +256,62 @@ def month_range(months):
     return range(first, last + 1)
 
 
+ZERO_DISPUTES = DisputeFigures(*([0] * len(DisputeFigures.__dataclass_fields__)))
+ZERO_TICKETS = TicketFigures(*([0] * len(TicketFigures.__dataclass_fields__)))
+SURVEY_ORDER = (*[s for s in Satisfaction if s != Satisfaction.NOT_SURVEYED], Satisfaction.NOT_SURVEYED)
+
+
+@dataclass(frozen=True)
+class PeriodBreakdown:
+    """A township's disputes and tickets received in the months `months` of `years` (consecutive), counted month by
+    month as they stood on `as_of`, in two grouped queries (`period_breakdown`). The 工作台 computes it once for
+    the period and the year before and reads from the same rows the key figures (the months summed:
+    `breakdown_figures`), the monthly charts and the 回访 chart."""
+
+    township: object
+    years: tuple
+    as_of: date
+    months: tuple
+    disputes: dict  # {(year, month): DisputeFigures}
+    tickets: dict  # {(year, month): (TicketFigures, {Satisfaction: number})}
+
+    def dispute_months(self, year):
+        """[(month, DisputeFigures)] for each month of the period; a month without disputes has zeros."""
+        return [(month, self.disputes.get((year, month), ZERO_DISPUTES)) for month in month_range(self.months)]
+
+    def ticket_months(self, year):
+        """[(month, TicketFigures)] for each month of the period; a month without tickets has zeros."""
+        return [(month, self.tickets[year, month][0] if (year, month) in self.tickets else ZERO_TICKETS)
+                for month in month_range(self.months)]
+
+    def disputes_of(self, year):
+        return _summed_dataclasses([figures for _, figures in self.dispute_months(year)], DisputeFigures)
+
+    def tickets_of(self, year):
+        return _summed_dataclasses([figures for _, figures in self.ticket_months(year)], TicketFigures)
+
+    def survey_results(self, year):
+        """[(回访结果, tickets)] of the tickets closed, every result in its fixed order (未回访 last)."""
+        months = [results for (row_year, _), (_, results) in self.tickets.items() if row_year == year]
+        return [(result, sum(results[result] for results in months)) for result in SURVEY_ORDER]
+
+
+def period_breakdown(*, township, years, as_of=None, months=ALL_MONTHS):
+    """The `PeriodBreakdown` of the township's `years` (consecutive) in `months`, as of `as_of` (today by
+    default): two queries. Call inside a scope that includes the township."""
+    as_of = as_of or timezone.localdate()
+    counts = {"township": township, "years": years, "as_of": as_of, "months": months}
+    return PeriodBreakdown(township, tuple(years), as_of, months,
+                           dispute_selectors.dispute_figures_by_year_and_month(**counts),
+                           dispute_selectors.ticket_figures_by_year_and_month(**counts))
+
+
 def dispute_months(*, township, year, as_of=None, months=ALL_MONTHS):
     """[(month, DisputeFigures)] for each month of `months`: the disputes received in that month as they stood on
     `as_of` (today by default); a month without disputes has zeros."""
     as_of = as_of or timezone.localdate()
     counts = dispute_selectors.dispute_figures_by_month(township=township, year=year, as_of=as_of, months=months)
-    zero = dispute_selectors.DisputeFigures(0, 0, 0, 0)
-    return [(month, counts.get(month, zero)) for month in month_range(months)]
+    return [(month, counts.get(month, ZERO_DISPUTES)) for month in month_range(months)]
 
 
 def ticket_months(*, township, year, as_of=None, months=ALL_MONTHS):
@@ -256,8 +319,7 @@ def ticket_months(*, township, year, as_of=None, months=ALL_MONTHS):
     end of `as_of`."""
     as_of = as_of or timezone.localdate()
     counts = dispute_selectors.ticket_figures_by_month(township=township, year=year, as_of=as_of, months=months)
-    zero = TicketFigures(*([0] * len(TicketFigures.__dataclass_fields__)))
-    return [(month, counts.get(month, zero)) for month in month_range(months)]
+    return [(month, counts.get(month, ZERO_TICKETS)) for month in month_range(months)]
 
 
 def dispute_categories(*, township, year, as_of=None, months=ALL_MONTHS):
@@ -282,5 +344,4 @@ def ticket_survey_results(*, township, year, as_of=None, months=ALL_MONTHS):
     """[(回访结果, tickets)] of the closed tickets, every result in its fixed order (未回访 last)."""
     counts = dispute_selectors.ticket_counts_by_satisfaction(
         township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
-    order = [*[s for s in Satisfaction if s != Satisfaction.NOT_SURVEYED], Satisfaction.NOT_SURVEYED]
-    return [(result, counts.get(result, 0)) for result in order]
+    return [(result, counts[result]) for result in SURVEY_ORDER]

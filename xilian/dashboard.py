@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
 from publicity import selectors as publicity_selectors
-from reports.figures import ALL_MONTHS, Figure, township_figures_by_year
+from reports.figures import ALL_MONTHS, Figure, breakdown_figures, period_breakdown
 from xilian.records import years_with_records
 from xilian.validators import plausible_years
 
@@ -116,8 +116,15 @@ def compared(current, previous):
     return [ComparedFigure(current[key], previous[key]) for key in KEY_FIGURES]
 
 
-def township_key_figures(*, township, period):
-    """The key figures of `period` as they stand today, each beside the same months of the year before and the
-    change."""
-    figures = township_figures_by_year(township=township, years=[period.year - 1, period.year], months=period.months)
-    return compared(figures[period.year], figures[period.year - 1])
+def township_breakdown(*, township, period):
+    """The disputes and tickets of `period` and of the same months of the year before, month by month as they
+    stand today (reports.figures.PeriodBreakdown): counted once for the key figures and the charts."""
+    return period_breakdown(township=township, years=[period.year - 1, period.year], months=period.months)
+
+
+def township_key_figures(*, breakdown):
+    """(the key figures of the breakdown's period, each beside the same months of the year before and the change;
+    all the period's figures, by key)."""
+    last_year, year = breakdown.years
+    figures = breakdown_figures(breakdown)
+    return compared(figures[year], figures[last_year]), figures[year]

@@ -22,12 +22,15 @@ SLOTS = ("supervision", "attention", "charts")
 
 @dataclass(frozen=True)
 class Dashboard:
-    """What a panel is built for: the township, who is looking, the period chosen (xilian.dashboard.Period), today."""
+    """What a panel is built for: the township, who is looking, the period chosen (xilian.dashboard.Period), today,
+    and the period's disputes and tickets month by month as the key figures were counted from them
+    (reports.figures.PeriodBreakdown, of the period's year and the one before), for a panel to read, not count."""
 
     township: object
     user: object
     period: object
     today: object
+    breakdown: object
 
 
 @dataclass(frozen=True)

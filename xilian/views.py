@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xilian.county_dashboard import chosen_sort, county_table, county_table_xlsx, headers
-from xilian.dashboard import chosen_period, chosen_year, township_key_figures
+from xilian.dashboard import chosen_period, chosen_year, township_breakdown, township_key_figures
 from xilian.forms import AuditLogFilterForm, LoginForm
 from xilian.ledger.exporting import CONTENT_TYPES
 from xilian.models import AuditLog
@@ -45,11 +45,14 @@ def township_home(request, township):
     """The 工作台: the period's key figures beside the same months of last year, what needs action now, the
     charts; the apps' panels (xilian.panels). The period is in the URL (?year=2026&from=1&to=6), to be sent on."""
     period, years, period_problem = chosen_period(request.GET, townships=[township])
-    dashboard = Dashboard(township=township, user=request.user, period=period, today=timezone.localdate())
+    breakdown = township_breakdown(township=township, period=period)
+    key_figures, figures = township_key_figures(breakdown=breakdown)
+    dashboard = Dashboard(township=township, user=request.user, period=period, today=timezone.localdate(),
+                          breakdown=breakdown)
     return render(request, "xilian/township_home.html", {
         "township": township, "actions": home_actions(township, request.user), "period": period,
         "year": period.year, "years": years, "months": range(1, 13), "period_problem": period_problem,
-        "figures": township_key_figures(township=township, period=period), "panels": township_panels(dashboard),
+        "figures": key_figures, "villages": figures.villages, "panels": township_panels(dashboard),
     })
 
 
