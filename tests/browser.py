@@ -53,9 +53,17 @@ def watch_csp_violations(page):
     """The list the page's CSP violations are appended to, from the violation event and from the console (where
     Chromium reports one the event missed, e.g. during a navigation)."""
     violations = []
-    page.context.expose_function("__cspViolation", violations.append)
+
+    def report(text):
+        violations.append(text)
+
+    def read_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.context.expose_function("__cspViolation", report)
     page.context.add_init_script(_CSP_LISTENER)
-    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.on("console", read_console)
     return violations
 
 
