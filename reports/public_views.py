@@ -1,8 +1,6 @@
 """The public page (已公开): a county's published reports and their PDFs, for anyone, without login. It shows
 nothing else of the portal and links to nothing else of it."""
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -41,9 +39,6 @@ def public_reports(request, county_code, year=None):
 
 
 @login_not_required
-# Shown in the browser, not downloaded: Chrome draws a PDF in an <embed> of the PDF itself, which object-src 'none'
-# would refuse.
-@csp_replace({"object-src": [SELF]})
 def public_pdf(request, county_code, year, township_code, revision):
     office, townships = _county_and_townships(county_code)
     with scope(township=townships):

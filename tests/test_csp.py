@@ -59,11 +59,12 @@ def test_the_pages_without_login_carry_the_policy(client, demo, url):
     assert directives(response) == POLICY
 
 
-def test_a_published_pdf_shown_in_the_browser_may_only_be_embedded_by_chromes_viewer(client, demo):
+def test_a_published_pdf_shown_in_the_browser_carries_the_policy(client, demo):
+    """Chrome's viewer draws a PDF opened in the tab under object-src 'none' (checked by hand with Chromium 156)."""
     archive = make_archive(demo.xilian, 2021, published_at=at("2022-03-02 10:00"))
     response = client.get(public_pdf_url(archive))
     assert response["Content-Disposition"].startswith("inline")
-    assert directives(response) == {**POLICY, "object-src": ["'self'"]}
+    assert directives(response) == POLICY
 
 
 def test_the_django_admin_carries_the_policy(client, demo):
