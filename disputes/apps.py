@@ -10,6 +10,12 @@ class DisputesConfig(AppConfig):
         ("登记工单", "disputes:ticket_create", "telephone-plus"),
         ("登记纠纷", "disputes:dispute_create", "people"),
     ]
+    # The township's sections for this app's records in the navigation: see xilian.panels.
+    navigation = [
+        ("矛盾纠纷", "disputes:dispute_list", "people"),
+        ("12345工单", "disputes:ticket_list", "telephone"),
+    ]
+    dashboard_panels = "disputes.dashboard.panels"  # what needs action now: see xilian.panels
 
     def ready(self):
         from xilian.models import County

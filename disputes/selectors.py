@@ -11,17 +11,33 @@ Definitions (DOMAIN.md §3–4):
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
-from xilian.models import AuditLog
+from xilian.models import AuditLog, Village
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
+ALL_MONTHS = (1, 12)
 
 
 def _ratio(part, whole):
@@ -185,37 +201,138 @@ def ticket_stats(*, township, year, today=None):
                           today=today or timezone.localdate())
 
 
-def dispute_figures_by_township_and_year(*, townships, years, as_of):
-    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
-    (consecutive) by `as_of`, as they stood on `as_of`: one grouped query for any number of townships and years."""
+def _in_months(records, field, months):
+    """Only the records whose `field` falls in the months `months` (first, last); the whole year adds no condition."""
+    if months == ALL_MONTHS:
+        return records
+    first, last = months
+    return records.filter(**{f"{field}__month__gte": first, f"{field}__month__lte": last})
+
+
+def _disputes_received(*, townships, years, as_of, months):
+    """The active disputes of `townships` received in `years` (consecutive) by `as_of`, in the months `months`."""
     disputes = Dispute.objects.active().filter(township__in=townships, received_on__gte=date(min(years), 1, 1),
                                                received_on__lte=min(as_of, date(max(years), 12, 31)))
+    return _in_months(disputes, "received_on", months)
+
+
+def _tickets_received(*, townships, years, as_of, months):
+    """The active tickets received in `years` (consecutive) by the end of `as_of`, in the months `months`, with
+    their deadlines."""
+    start = timezone.make_aware(datetime(min(years), 1, 1))
+    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
+    tickets = Ticket.objects.active().filter(township__in=townships, received_at__gte=start, received_at__lte=end)
+    return _with_deadlines(_in_months(tickets, "received_at", months))
+
+
+def dispute_figures_by_township_and_year(*, townships, years, as_of, months=ALL_MONTHS):
+    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
+    (consecutive) by `as_of` (in the months `months`, first and last, when not the whole year), as they stood on
+    `as_of`: one grouped query for any number of townships and years."""
+    disputes = _disputes_received(townships=townships, years=years, as_of=as_of, months=months)
     rows = disputes.annotate(year=ExtractYear("received_on")).values("township", "year").annotate(
         **dispute_counts(as_of=as_of)).order_by()
     return _by_township_and_year(rows, townships, years, DisputeFigures)
 
 
-def dispute_figures_by_township(*, townships, year, as_of):
+def dispute_figures_by_township(*, townships, year, as_of, months=ALL_MONTHS):
     """{township id: DisputeFigures} of `year` (see dispute_figures_by_township_and_year)."""
-    return _of_year(dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+    figures = dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(figures, year)
 
 
-def ticket_figures_by_township_and_year(*, townships, years, as_of):
+def ticket_figures_by_township_and_year(*, townships, years, as_of, months=ALL_MONTHS):
     """{(township id, year): TicketFigures} of the tickets each township received in each of `years` (consecutive)
-    by the end of `as_of`, as they stood then (open ones overdue on `as_of`): one grouped query for any number of
-    townships and years."""
-    start = timezone.make_aware(datetime(min(years), 1, 1))
-    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
-    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__gte=start,
-                                                             received_at__lte=end))
+    by the end of `as_of` (in the months `months`), as they stood then (open ones overdue on `as_of`): one grouped
+    query for any number of townships and years."""
+    tickets = _tickets_received(townships=townships, years=years, as_of=as_of, months=months)
     rows = tickets.annotate(year=ExtractYear("received_at")).values("township", "year").annotate(
         **ticket_counts(today=as_of, as_of=as_of)).order_by()
     return _by_township_and_year(rows, townships, years, TicketFigures)
 
 
-def ticket_figures_by_township(*, townships, year, as_of):
+def ticket_figures_by_township(*, townships, year, as_of, months=ALL_MONTHS):
     """{township id: TicketFigures} of `year` (see ticket_figures_by_township_and_year)."""
-    return _of_year(ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+    figures = ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(figures, year)
+
+
+# The breakdowns behind the charts: the same counts as the figures, grouped in the database by one more column,
+# so that a chart's rows add up to the figure (a record counts in the month it was received).
+
+def dispute_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
+    """{month: DisputeFigures} of the disputes received in each month, as they stood on `as_of`: one query."""
+    disputes = _disputes_received(townships=[township], years=[year], as_of=as_of, months=months)
+    rows = disputes.annotate(month=ExtractMonth("received_on")).values("month").annotate(
+        **dispute_counts(as_of=as_of)).order_by()
+    return {row.pop("month"): DisputeFigures(**row) for row in rows}
+
+
+def ticket_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
+    """{month: TicketFigures} of the tickets received in each month (local time), as they stood at the end of
+    `as_of`: one query."""
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
+    rows = tickets.annotate(month=ExtractMonth("received_at")).values("month").annotate(
+        **ticket_counts(today=as_of, as_of=as_of)).order_by()
+    return {row.pop("month"): TicketFigures(**row) for row in rows}
+
+
+def dispute_counts_by_category(*, township, year, as_of, months=ALL_MONTHS):
+    """[(category id, 纠纷类型, received, resolved as of `as_of`)], most received first: one query."""
+    disputes = _disputes_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = dispute_counts(as_of=as_of)
+    rows = disputes.values("category", "category__name", "category__order").annotate(
+        received=counts["received"], resolved=counts["resolved"]).order_by("-received", "category__order")
+    return [(row["category"], row["category__name"], row["received"], row["resolved"]) for row in rows]
+
+
+def ticket_counts_by_subject(*, township, year, as_of, months=ALL_MONTHS):
+    """[(事项分类, received, closed by the end of `as_of`)], most received first: one query."""
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = ticket_counts(today=as_of, as_of=as_of)
+    rows = tickets.values("subject").annotate(received=counts["received"], closed=counts["closed"]).order_by(
+        "-received", "subject")
+    return [(row["subject"], row["received"], row["closed"]) for row in rows]
+
+
+def ticket_counts_by_satisfaction(*, township, year, as_of, months=ALL_MONTHS):
+    """{Satisfaction: number} of the tickets closed by the end of `as_of`, by their 回访 result as it stood then
+    (a 回访 recorded later counts as 未回访): one query. 满意 + 基本满意 is the figure's `satisfied`."""
+    moment = end_of_day(as_of)
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months).filter(
+        state=Ticket.State.CLOSED, closed_at__lte=moment)
+    surveyed_by_then = Q(surveyed_at__lte=moment) | Q(surveyed_at__isnull=True)
+    result = Case(When(surveyed_by_then, then=F("satisfaction")), default=Value(Satisfaction.NOT_SURVEYED.value),
+                  output_field=CharField())
+    rows = tickets.annotate(result=result).values("result").annotate(number=Count("pk")).order_by()
+    return {Satisfaction(row["result"]): row["number"] for row in rows}
+
+
+def village_record_counts(*, township, year, as_of, months=ALL_MONTHS):
+    """[(village, disputes, tickets)] for every village of the township, the records received in `year` by `as_of`
+    (in `months`) that name it, most records first: one query (a count subquery per kind of record). Records that
+    name no village are in no row."""
+    def counted(records):
+        return Subquery(records.filter(village=OuterRef("pk")).order_by().values("village").annotate(
+            n=Count("pk")).values("n"), output_field=IntegerField())
+
+    scope = {"townships": [township], "years": [year], "as_of": as_of, "months": months}
+    villages = Village.objects.filter(township=township).annotate(
+        disputes=Coalesce(counted(_disputes_received(**scope)), 0),
+        tickets=Coalesce(counted(_tickets_received(**scope)), 0),
+    ).order_by(-(F("disputes") + F("tickets")), "code")
+    return [(village, village.disputes, village.tickets) for village in villages]
+
+
+def _open_longer_than(*, today, days):
+    return Q(state__in=Dispute.OPEN_STATES, received_on__lt=today - timedelta(days=days))
+
+
+def disputes_open_longer_than(*, township, today, days):
+    """Disputes still open (登记/调解中/已流转) that were received more than `days` days before `today` (the
+    list's 受理已超过 filter)."""
+    return dispute_queryset(township=township).filter(_open_longer_than(today=today, days=days)).order_by(
+        "received_on")
 
 
 def _by_township_and_year(rows, townships, years, figures_class):
@@ -246,9 +363,9 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
-def ticket_alert_counts(*, township, today, calendar, within=2):
-    """{"overdue": open tickets past their deadline, "due_soon": open ones due within `within` working days
-    (today included)}: the counts of overdue_tickets and due_soon_tickets in one query."""
+def open_ticket_deadline_counts(*, township, today, calendar, within=2):
+    """{"overdue": open tickets past their deadline, "due_soon": open ones due today or within the next `within`
+    working days}, in one query (the 工作台's cards; the lists are `overdue_tickets` and `due_soon_tickets`)."""
     last_day = calendar.add_working_days(today, within)
     return open_tickets(township=township).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=today)),
@@ -282,7 +399,10 @@ def ticket_years(*, township):
 def _filter_common(records, filters, *, date_field, search_fields):
     if (year := filters.get("year")) is not None:
         records = records.filter(**{f"{date_field}__year": year})
-    if (month := filters.get("month")) is not None:
+    month, month_to = filters.get("month"), filters.get("month_to")
+    if month_to is not None:
+        records = records.filter(**{f"{date_field}__month__gte": month or 1, f"{date_field}__month__lte": month_to})
+    elif month is not None:
         records = records.filter(**{f"{date_field}__month": month})
     if village := filters.get("village"):
         records = records.filter(village=village)
@@ -308,6 +428,9 @@ def dispute_filtered(*, township, filters, with_names):
         disputes = disputes.filter(state=state)
     if category := filters.get("category"):
         disputes = disputes.filter(category=category)
+    if days := filters.get("open_over"):
+        today = timezone.localdate()
+        disputes = disputes.filter(_open_longer_than(today=today, days=days))
     return disputes
 
 
