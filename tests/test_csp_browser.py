@@ -182,3 +182,22 @@ def test_the_pages_scripts_act_under_the_policy(page, live_server, demo, csp_vio
     expect(page.locator("#sidebar").get_by_role("link", name="矛盾纠纷")).to_be_visible()
     screenshot(page, "csp-phone-menu")
     assert csp_violations == []
+
+
+@pytest.mark.xfail(strict=True, reason="ECharts writes its default (HTML) tooltip with style attributes, which "
+                   "style-src 'self' refuses: reports/charts.py's tooltips need \"renderMode\": \"richText\"; "
+                   "then remove this mark")
+def test_a_charts_tooltip_raises_no_violation(page, live_server, demo):
+    violations = watch_csp_violations(page)  # not the fixture: its check at teardown would not be an expected failure
+    for day in (1, 2, 3):
+        make_dispute(demo.xilian, received_on=date.today().replace(day=day))
+    log_in(page, live_server, "xilian_leader", PASSWORD)
+    page.wait_for_url(f"**/t/{demo.xilian.code}/")
+    chart = page.locator("#chart-disputes-by-month [data-chart-ready]")
+    expect(chart.locator("svg").first).to_be_visible()
+    drawn = chart.evaluate("element => element.querySelectorAll('*').length")
+    chart.hover()  # the tooltip, HTML or drawn, and the axis pointer's shadow add elements
+    page.wait_for_function("([element, drawn]) => element.querySelectorAll('*').length > drawn",
+                           arg=[chart.element_handle(), drawn])
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve))")  # the violation events queued, handled
+    assert violations == []
