@@ -61,7 +61,8 @@ def _base_option(**option):
     return {
         "textStyle": {"fontFamily": FONT_FAMILY},
         "animationDuration": 300,
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        # richText: ECharts' default HTML tooltip writes style attributes, which the Content Security Policy refuses.
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}, "renderMode": "richText"},
         "legend": {"bottom": 0},
         "grid": {"left": 8, "right": 24, "top": 16, "bottom": 36, "containLabel": True},
         **option,
@@ -198,7 +199,7 @@ def satisfaction(*, township, year, as_of=None, months=ALL_MONTHS, breakdown=Non
 
     links = _linked(rows, [(url(satisfaction=result.value),) for result, _ in results], (url(),))
     option = _base_option(
-        tooltip={"trigger": "item"},
+        tooltip={"trigger": "item", "renderMode": "richText"},
         color=[SATISFACTION_COLOURS[result] for result, _ in results],
         series=[{"type": "pie", "name": "回访结果", "radius": ["38%", "66%"], "center": ["50%", "45%"],
                  "label": {"formatter": "{b} {c}"},

@@ -184,9 +184,6 @@ def test_the_pages_scripts_act_under_the_policy(page, live_server, demo, csp_vio
     assert csp_violations == []
 
 
-@pytest.mark.xfail(strict=True, reason="ECharts writes its default (HTML) tooltip with style attributes, which "
-                   "style-src 'self' refuses: reports/charts.py's tooltips need \"renderMode\": \"richText\"; "
-                   "then remove this mark")
 def test_a_charts_tooltip_raises_no_violation(page, live_server, demo):
     violations = watch_csp_violations(page)  # not the fixture: its check at teardown would not be an expected failure
     for day in (1, 2, 3):
