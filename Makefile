@@ -34,7 +34,8 @@ test: setup
 # django-import-export's own import; prints the times, peak memory and ratios. Then the refusal of hostile files
 # (each < 1 s and < 200 MB). Then the county's side of the reports: a filed PDF's download (≤ 50 ms) and the county
 # reports page for 17 townships × 3 years (≤ 10 queries); a cold render of the full 2021 demo report to PDF
-# (≤ 1.0 s) against the naive path (fontTools subsetting). Last, the 工作台 and the county dashboard on a generated
+# (≤ 1.0 s) against the naive path (fontTools subsetting); the charts drawn as SVG for the report (load of
+# ECharts, time a chart). Last, the 工作台 and the county dashboard on a generated
 # county of 17 townships (10,000 and 200,000 tickets, in a throwaway PostgreSQL database): server time and queries,
 # the ratio between the sizes, admin's changelist as a baseline, PASS/FAIL per target.
 bench: setup
@@ -43,6 +44,7 @@ bench: setup
 	$(PY) -m bench.report_downloads
 	$(PY) -m bench.report_download
 	$(PY) -m bench.render_report
+	$(PY) -m bench.charts
 	$(PY) -m bench.dashboards
 
 lint: setup

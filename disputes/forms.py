@@ -527,6 +527,8 @@ class ListFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     month = forms.TypedChoiceField(label="月份", required=False, coerce=int, empty_value=None, choices=MONTHS)
+    month_to = forms.TypedChoiceField(label="至（月份）", required=False, coerce=int, empty_value=None,
+                                      choices=[("", "—")] + MONTHS[1:])
     village = forms.ModelChoiceField(label="村（社区）", required=False, queryset=Village.objects.none(),
                                      empty_label="全部村（社区）")
 
@@ -549,6 +551,9 @@ class DisputeFilterForm(ListFilterForm):
                               choices=[("", "全部状态"), ("open", "正在办理")] + Dispute.State.choices)
     category = forms.ModelChoiceField(label="纠纷类型", required=False, queryset=DisputeCategory.objects.none(),
                                       empty_label="全部类型")
+    open_over = forms.TypedChoiceField(label="受理已超过", required=False, coerce=int, empty_value=None,
+                                       choices=[("", "不限"), ("30", "30天仍在办"), ("60", "60天仍在办"),
+                                                ("90", "90天仍在办")])
 
     def __init__(self, data, *, township, years):
         super().__init__(data, township=township, years=years)

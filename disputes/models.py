@@ -182,8 +182,14 @@ class Dispute(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "case_number"], name="dispute_case_number_unique"),
         ]
-        # The dashboards' figures: a township's (or the county's) disputes received in a year.
-        indexes = [models.Index(fields=["township", "received_on"], name="dispute_township_year_idx")]
+        # The figures, charts and the 工作台's cards read a township's active disputes by receipt date, and its
+        # open ones (long-open disputes).
+        indexes = [
+            models.Index(fields=["township", "received_on"], condition=models.Q(voided_at__isnull=True),
+                         name="dispute_active_received"),
+            models.Index(fields=["township", "state", "received_on"], condition=models.Q(voided_at__isnull=True),
+                         name="dispute_active_state"),
+        ]
 
     audit_exclude = ("case_sort",)  # derived from case_number
 
@@ -420,8 +426,13 @@ class Ticket(TownshipRecord):
         constraints = [
             models.UniqueConstraint(fields=["township", "ticket_number"], name="ticket_number_unique"),
         ]
-        # The dashboards' figures: a township's (or the county's) tickets received in a year.
-        indexes = [models.Index(fields=["township", "received_at"], name="ticket_township_year_idx")]
+        # As for disputes: by receipt time for the figures and charts, by state for the open (overdue) ones.
+        indexes = [
+            models.Index(fields=["township", "received_at"], condition=models.Q(voided_at__isnull=True),
+                         name="ticket_active_received"),
+            models.Index(fields=["township", "state", "deadline"], condition=models.Q(voided_at__isnull=True),
+                         name="ticket_active_state"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_number} {self.title}"

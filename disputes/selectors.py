@@ -11,17 +11,31 @@ Definitions (DOMAIN.md §3–4):
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from disputes.models import MAX_CASE_SERIAL, Dispute, DisputeStep, Satisfaction, Supervision, Ticket, TicketStep
-from xilian.models import AuditLog
+from xilian.models import AuditLog, Township, Village
 
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)
+ALL_MONTHS = (1, 12)
 
 
 def _ratio(part, whole):
@@ -185,37 +199,174 @@ def ticket_stats(*, township, year, today=None):
                           today=today or timezone.localdate())
 
 
-def dispute_figures_by_township_and_year(*, townships, years, as_of):
-    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
-    (consecutive) by `as_of`, as they stood on `as_of`: one grouped query for any number of townships and years."""
+def _in_months(records, field, months):
+    """Only the records whose `field` falls in the months `months` (first, last); the whole year adds no condition."""
+    if months == ALL_MONTHS:
+        return records
+    first, last = months
+    return records.filter(**{f"{field}__month__gte": first, f"{field}__month__lte": last})
+
+
+def _disputes_received(*, townships, years, as_of, months):
+    """The active disputes of `townships` received in `years` (consecutive) by `as_of`, in the months `months`."""
     disputes = Dispute.objects.active().filter(township__in=townships, received_on__gte=date(min(years), 1, 1),
                                                received_on__lte=min(as_of, date(max(years), 12, 31)))
+    return _in_months(disputes, "received_on", months)
+
+
+def _tickets_received(*, townships, years, as_of, months):
+    """The active tickets received in `years` (consecutive) by the end of `as_of`, in the months `months`, with
+    their deadlines."""
+    start = timezone.make_aware(datetime(min(years), 1, 1))
+    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
+    tickets = Ticket.objects.active().filter(township__in=townships, received_at__gte=start, received_at__lte=end)
+    return _with_deadlines(_in_months(tickets, "received_at", months))
+
+
+def dispute_figures_by_township_and_year(*, townships, years, as_of, months=ALL_MONTHS):
+    """{(township id, year): DisputeFigures} of the disputes each township received in each of `years`
+    (consecutive) by `as_of` (in the months `months`, first and last, when not the whole year), as they stood on
+    `as_of`: one grouped query for any number of townships and years."""
+    disputes = _disputes_received(townships=townships, years=years, as_of=as_of, months=months)
     rows = disputes.annotate(year=ExtractYear("received_on")).values("township", "year").annotate(
         **dispute_counts(as_of=as_of)).order_by()
     return _by_township_and_year(rows, townships, years, DisputeFigures)
 
 
-def dispute_figures_by_township(*, townships, year, as_of):
+def dispute_figures_by_township(*, townships, year, as_of, months=ALL_MONTHS):
     """{township id: DisputeFigures} of `year` (see dispute_figures_by_township_and_year)."""
-    return _of_year(dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+    figures = dispute_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(figures, year)
 
 
-def ticket_figures_by_township_and_year(*, townships, years, as_of):
+def ticket_figures_by_township_and_year(*, townships, years, as_of, months=ALL_MONTHS):
     """{(township id, year): TicketFigures} of the tickets each township received in each of `years` (consecutive)
-    by the end of `as_of`, as they stood then (open ones overdue on `as_of`): one grouped query for any number of
-    townships and years."""
-    start = timezone.make_aware(datetime(min(years), 1, 1))
-    end = min(end_of_day(as_of), end_of_day(date(max(years), 12, 31)))
-    tickets = _with_deadlines(Ticket.objects.active().filter(township__in=townships, received_at__gte=start,
-                                                             received_at__lte=end))
+    by the end of `as_of` (in the months `months`), as they stood then (open ones overdue on `as_of`): one grouped
+    query for any number of townships and years."""
+    tickets = _tickets_received(townships=townships, years=years, as_of=as_of, months=months)
     rows = tickets.annotate(year=ExtractYear("received_at")).values("township", "year").annotate(
         **ticket_counts(today=as_of, as_of=as_of)).order_by()
     return _by_township_and_year(rows, townships, years, TicketFigures)
 
 
-def ticket_figures_by_township(*, townships, year, as_of):
+def ticket_figures_by_township(*, townships, year, as_of, months=ALL_MONTHS):
     """{township id: TicketFigures} of `year` (see ticket_figures_by_township_and_year)."""
-    return _of_year(ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+    figures = ticket_figures_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(figures, year)
+
+
+# The breakdowns behind the charts: the same counts as the figures, grouped in the database by one more column,
+# so that a chart's rows add up to the figure (a record counts in the month it was received).
+
+def dispute_figures_by_year_and_month(*, township, years, as_of, months=ALL_MONTHS):
+    """{(year, month): DisputeFigures} of the disputes received in each month of `years` (consecutive; in the months
+    `months`), as they stood on `as_of`: one query. Months without disputes have no entry."""
+    disputes = _disputes_received(townships=[township], years=years, as_of=as_of, months=months)
+    rows = disputes.annotate(year=ExtractYear("received_on"), month=ExtractMonth("received_on")).values(
+        "year", "month").annotate(**dispute_counts(as_of=as_of)).order_by()
+    return {(row.pop("year"), row.pop("month")): DisputeFigures(**row) for row in rows}
+
+
+def dispute_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
+    """{month: DisputeFigures} of the disputes received in each month, as they stood on `as_of`: one query."""
+    counts = dispute_figures_by_year_and_month(township=township, years=[year], as_of=as_of, months=months)
+    return {month: figures for (_, month), figures in counts.items()}
+
+
+def ticket_figures_by_year_and_month(*, township, years, as_of, months=ALL_MONTHS):
+    """{(year, month): (TicketFigures, {Satisfaction: number})} of the tickets received in each month (local time)
+    of `years` (consecutive; in the months `months`), as they stood at the end of `as_of`, with the 回访 results of
+    those closed by then (see `survey_result_counts`): one query. Months without tickets have no entry."""
+    tickets = _tickets_received(townships=[township], years=years, as_of=as_of, months=months)
+    rows = tickets.annotate(year=ExtractYear("received_at"), month=ExtractMonth("received_at")).values(
+        "year", "month").annotate(**ticket_counts(today=as_of, as_of=as_of), **survey_result_counts(as_of=as_of))
+    figures = {}
+    for row in rows.order_by():
+        key = row.pop("year"), row.pop("month")
+        results = survey_results({name: row.pop(name) for name in survey_result_counts(as_of=as_of)}, row["closed"])
+        figures[key] = (TicketFigures(**row), results)
+    return figures
+
+
+def ticket_figures_by_month(*, township, year, as_of, months=ALL_MONTHS):
+    """{month: TicketFigures} of the tickets received in each month (local time), as they stood at the end of
+    `as_of`: one query."""
+    counts = ticket_figures_by_year_and_month(township=township, years=[year], as_of=as_of, months=months)
+    return {month: figures for (_, month), (figures, _) in counts.items()}
+
+
+def dispute_counts_by_category(*, township, year, as_of, months=ALL_MONTHS):
+    """[(category id, 纠纷类型, received, resolved as of `as_of`)], most received first: one query."""
+    disputes = _disputes_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = dispute_counts(as_of=as_of)
+    rows = disputes.values("category", "category__name", "category__order").annotate(
+        received=counts["received"], resolved=counts["resolved"]).order_by("-received", "category__order")
+    return [(row["category"], row["category__name"], row["received"], row["resolved"]) for row in rows]
+
+
+def ticket_counts_by_subject(*, township, year, as_of, months=ALL_MONTHS):
+    """[(事项分类, received, closed by the end of `as_of`)], most received first: one query."""
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = ticket_counts(today=as_of, as_of=as_of)
+    rows = tickets.values("subject").annotate(received=counts["received"], closed=counts["closed"]).order_by(
+        "-received", "subject")
+    return [(row["subject"], row["received"], row["closed"]) for row in rows]
+
+
+def survey_result_counts(*, as_of):
+    """The Count expressions of the 回访 results of the tickets closed by the end of `as_of`, one per result but
+    未回访 (`survey_results` makes it: closed − the others), as the result stood then: a 回访 recorded later counts
+    as 未回访. 满意 + 基本满意 is TicketFigures' `satisfied`."""
+    moment = end_of_day(as_of)
+    closed_and_surveyed_by_then = Q(state=Ticket.State.CLOSED, closed_at__lte=moment) & (
+        Q(surveyed_at__lte=moment) | Q(surveyed_at__isnull=True))
+    return {f"survey_{result.value}": Count("pk", filter=closed_and_surveyed_by_then & Q(satisfaction=result))
+            for result in Satisfaction if result != Satisfaction.NOT_SURVEYED}
+
+
+def survey_results(counts, closed):
+    """{Satisfaction: number} from the values of `survey_result_counts` and the number of tickets closed."""
+    results = {Satisfaction(name.removeprefix("survey_")): number for name, number in counts.items()}
+    return {**results, Satisfaction.NOT_SURVEYED: closed - sum(results.values())}
+
+
+def ticket_counts_by_satisfaction(*, township, year, as_of, months=ALL_MONTHS):
+    """{Satisfaction: number} of the tickets closed by the end of `as_of`, by their 回访 result as it stood then
+    (see `survey_result_counts`): one query."""
+    tickets = _tickets_received(townships=[township], years=[year], as_of=as_of, months=months)
+    counts = tickets.aggregate(closed=ticket_counts(today=as_of, as_of=as_of)["closed"],
+                               **survey_result_counts(as_of=as_of))
+    closed = counts.pop("closed")
+    return survey_results(counts, closed)
+
+
+def village_record_counts(*, township, year, as_of, months=ALL_MONTHS):
+    """[(village, disputes, tickets)] for every village of the township, the records received in `year` by `as_of`
+    (in `months`) that name it, most records first: one query (a count subquery per kind of record). Records that
+    name no village are in no row."""
+    def counted(records):
+        return Subquery(records.filter(village=OuterRef("pk")).order_by().values("village").annotate(
+            n=Count("pk")).values("n"), output_field=IntegerField())
+
+    scope = {"townships": [township], "years": [year], "as_of": as_of, "months": months}
+    villages = Village.objects.filter(township=township).annotate(
+        disputes=Coalesce(counted(_disputes_received(**scope)), 0),
+        tickets=Coalesce(counted(_tickets_received(**scope)), 0),
+    )
+    # Sorted here: ordered by the sum in SQL, PostgreSQL counts every village's records twice.
+    ranked = sorted(villages, key=lambda village: (-(village.disputes + village.tickets), village.code))
+    return [(village, village.disputes, village.tickets) for village in ranked]
+
+
+def _open_longer_than(*, today, days):
+    return Q(state__in=Dispute.OPEN_STATES, received_on__lt=today - timedelta(days=days))
+
+
+def disputes_open_longer_than(*, township, today, days):
+    """Disputes still open (登记/调解中/已流转) that were received more than `days` days before `today` (the
+    list's 受理已超过 filter)."""
+    return dispute_queryset(township=township).filter(_open_longer_than(today=today, days=days)).order_by(
+        "received_on")
 
 
 def _by_township_and_year(rows, townships, years, figures_class):
@@ -246,14 +397,20 @@ def due_soon_tickets(*, township, today, calendar, within=2):
     )
 
 
-def ticket_alert_counts(*, township, today, calendar, within=2):
-    """{"overdue": open tickets past their deadline, "due_soon": open ones due within `within` working days
-    (today included)}: the counts of overdue_tickets and due_soon_tickets in one query."""
-    last_day = calendar.add_working_days(today, within)
-    return open_tickets(township=township).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=last_day)),
-    )
+def _counted(records):
+    """The number of `records` (of one township) as a subquery."""
+    return Coalesce(Subquery(records.order_by().values("township").annotate(n=Count("pk")).values("n"),
+                             output_field=IntegerField()), 0)
+
+
+def attention_counts(*, township, today, calendar, long_open_days):
+    """{"overdue": `overdue_tickets`, "due_soon": `due_soon_tickets` (within 2 working days), "long_open":
+    `disputes_open_longer_than` `long_open_days`}, each counting its list, in one query (the 工作台's cards)."""
+    return Township.objects.filter(pk=township.pk).values(
+        overdue=_counted(overdue_tickets(township=township, today=today)),
+        due_soon=_counted(due_soon_tickets(township=township, today=today, calendar=calendar)),
+        long_open=_counted(disputes_open_longer_than(township=township, today=today, days=long_open_days)),
+    ).get()
 
 
 def township_short_name(township):
@@ -282,7 +439,10 @@ def ticket_years(*, township):
 def _filter_common(records, filters, *, date_field, search_fields):
     if (year := filters.get("year")) is not None:
         records = records.filter(**{f"{date_field}__year": year})
-    if (month := filters.get("month")) is not None:
+    month, month_to = filters.get("month"), filters.get("month_to")
+    if month_to is not None:
+        records = records.filter(**{f"{date_field}__month__gte": month or 1, f"{date_field}__month__lte": month_to})
+    elif month is not None:
         records = records.filter(**{f"{date_field}__month": month})
     if village := filters.get("village"):
         records = records.filter(village=village)
@@ -308,6 +468,9 @@ def dispute_filtered(*, township, filters, with_names):
         disputes = disputes.filter(state=state)
     if category := filters.get("category"):
         disputes = disputes.filter(category=category)
+    if days := filters.get("open_over"):
+        today = timezone.localdate()
+        disputes = disputes.filter(_open_longer_than(today=today, days=days))
     return disputes
 
 

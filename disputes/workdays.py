@@ -5,6 +5,7 @@ The `chinesecalendar` package knows the announced years; an administrator can ad
 can compute 20,000 deadlines at once: build one `WorkCalendar` (one query) and call `add_working_days` per row.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from functools import lru_cache
@@ -46,6 +47,15 @@ def add_working_days(start, days, overrides=None):
     return day
 
 
+CACHE_SECONDS = 300
+_cached = {}
+
+
+def forget_cached(**kwargs):
+    """Drop the calendar `WorkCalendar.cached` keeps (connected to CalendarDay's post_save and post_delete)."""
+    _cached.clear()
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """The official calendar plus the administrator's days, loaded once and then used without the database.
@@ -60,6 +70,18 @@ class WorkCalendar:
         from disputes.models import CalendarDay
 
         return cls(dict(CalendarDay.objects.values_list("date", "is_workday")))
+
+    @classmethod
+    def cached(cls):
+        """The calendar as `load` reads it, kept in this process for CACHE_SECONDS: the administrator's days are
+        configuration, not records, and change a few times a year. A save or a delete of a CalendarDay forgets it
+        at once in the process that made it (`forget_cached`, on the model's signals); another process sees the
+        change within CACHE_SECONDS. For the 工作台's cards; an import or a deadline being set reads `load`."""
+        loaded_at, calendar = _cached.get("calendar", (None, None))
+        if loaded_at is None or time.monotonic() - loaded_at > CACHE_SECONDS:
+            calendar = cls.load()
+            _cached["calendar"] = (time.monotonic(), calendar)
+        return calendar
 
     def local_day(self, moment):
         return moment.astimezone(self.zone).date() if timezone.is_aware(moment) else moment.date()

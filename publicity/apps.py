@@ -13,6 +13,11 @@ class PublicityConfig(AppConfig):
         ("登记普法活动", "publicity:event_create", "megaphone"),
         ("登记学法", "publicity:study_create", "journal-plus"),
     ]
+    # The township's sections for this app's records in the navigation: see xilian.panels.
+    navigation = [
+        ("普法活动", "publicity:event_list", "megaphone"),
+        ("学法记录", "publicity:study_list", "journal-bookmark"),
+    ]
 
     def ready(self):
         from xilian.models import Township

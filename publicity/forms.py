@@ -154,6 +154,10 @@ class ListFilterForm(forms.Form):
         label="月份", required=False, coerce=int, empty_value=None,
         choices=[("", "全年"), *((m, f"{m}月") for m in range(1, 13))],
     )
+    month_to = forms.TypedChoiceField(
+        label="至（月份）", required=False, coerce=int, empty_value=None,
+        choices=[("", "—"), *((m, f"{m}月") for m in range(1, 13))],
+    )
     q = forms.CharField(label="搜索", required=False, max_length=50)
 
     def __init__(self, *args, township, years, **kwargs):
@@ -168,7 +172,9 @@ class ListFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("year"):
             queryset = queryset.filter(date__year=data["year"])
-        if data.get("month"):
+        if data.get("month_to"):
+            queryset = queryset.filter(date__month__gte=data.get("month") or 1, date__month__lte=data["month_to"])
+        elif data.get("month"):
             queryset = queryset.filter(date__month=data["month"])
         return queryset
 
@@ -179,7 +185,7 @@ class EventFilterForm(ListFilterForm):
     form = forms.ModelChoiceField(
         label="形式", required=False, queryset=EventForm.objects.all(), empty_label="全部形式"
     )
-    field_order = ["year", "month", "village", "key_date", "form", "q"]
+    field_order = ["year", "month", "month_to", "village", "key_date", "form", "q"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,7 +218,7 @@ class StudyFilterForm(ListFilterForm):
     law = forms.ModelChoiceField(
         label="法律法规", required=False, queryset=Law._base_manager.none(), empty_label="全部"
     )
-    field_order = ["year", "month", "form", "law", "q"]
+    field_order = ["year", "month", "month_to", "form", "law", "q"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ township explicitly and work inside `django_scopes.scope(township=...)`."""
 
 from datetime import date
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from publicity.models import Event, EventForm, KeyDate, Law, Lawyer, Study
@@ -17,34 +17,57 @@ def event_list(*, township, year=None):
     return events.select_related("village").prefetch_related("forms")
 
 
-def _in_years(records, *, townships, years, as_of):
-    """The active records of `townships` dated in `years` (consecutive), up to `as_of` when given."""
+ALL_MONTHS = (1, 12)
+
+
+def _in_years(records, *, townships, years, as_of, months=ALL_MONTHS):
+    """The active records of `townships` dated in `years` (consecutive; in the months `months`, first and last,
+    when not the whole year), up to `as_of` when given."""
     records = records.active().filter(township__in=townships, date__gte=date(min(years), 1, 1),
                                       date__lte=date(max(years), 12, 31))
+    if months != ALL_MONTHS:
+        records = records.filter(date__month__gte=months[0], date__month__lte=months[1])
     return records.filter(date__lte=as_of) if as_of else records
-
-
-def _grouped(records, townships, years, **counts):
-    """{(township id, year): {name: count}} in one grouped query; zeros for a township and year without records."""
-    rows = records.annotate(year=ExtractYear("date")).values("township", "year").annotate(**counts).order_by()
-    found = {(row.pop("township"), row.pop("year")): row for row in rows}
-    return {(township.pk, year): found.get((township.pk, year), dict.fromkeys(counts, 0))
-            for township in townships for year in years}
 
 
 def _of_year(counts, year):
     return {pk: row for (pk, row_year), row in counts.items() if row_year == year}
 
 
-def event_counts_by_township_and_year(*, townships, years, as_of=None):
-    """{(township id, year): number of 普法活动 dated in that year up to `as_of`}: one grouped query."""
-    events = _in_years(Event.objects, townships=townships, years=years, as_of=as_of)
-    return {key: row["events"] for key, row in _grouped(events, townships, years, events=Count("pk")).items()}
+def publicity_counts_by_township_and_year(*, townships, years, as_of=None, months=ALL_MONTHS):
+    """{(township id, year): {"events": 普法活动 dated in that year (in `months`) up to `as_of`, "studies": 学法
+    sessions likewise, "principal_chaired": those chaired by the 党政主要负责人 (part 三 of the report)}}: one
+    query, the two tables' grouped counts one after the other (UNION ALL)."""
+    def grouped(model, **counts):
+        records = _in_years(model.objects, townships=townships, years=years, as_of=as_of, months=months)
+        return records.annotate(year=ExtractYear("date")).values("township", "year").annotate(**{
+            name: counts.get(name, Value(0)) for name in PUBLICITY_COUNTS}).order_by()
+
+    events = grouped(Event, events=Count("pk"))
+    studies = grouped(Study, studies=Count("pk"), principal_chaired=Count("pk", filter=Q(chaired_by_principal=True)))
+    found = {}
+    for row in events.union(studies, all=True):
+        counts = found.setdefault((row.pop("township"), row.pop("year")), dict.fromkeys(PUBLICITY_COUNTS, 0))
+        for name, number in row.items():
+            counts[name] += number
+    return {(township.pk, year): found.get((township.pk, year), dict.fromkeys(PUBLICITY_COUNTS, 0))
+            for township in townships for year in years}
 
 
-def event_counts_by_township(*, townships, year, as_of=None):
-    """{township id: number of 普法活动 dated in `year` up to `as_of`}."""
-    return _of_year(event_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+PUBLICITY_COUNTS = ("events", "studies", "principal_chaired")
+
+
+def event_counts_by_township_and_year(*, townships, years, as_of=None, months=ALL_MONTHS):
+    """{(township id, year): number of 普法活动 dated in that year (in `months`) up to `as_of`}: one grouped
+    query."""
+    counts = publicity_counts_by_township_and_year(townships=townships, years=years, as_of=as_of, months=months)
+    return {key: row["events"] for key, row in counts.items()}
+
+
+def event_counts_by_township(*, townships, year, as_of=None, months=ALL_MONTHS):
+    """{township id: number of 普法活动 dated in `year` (in `months`) up to `as_of`}."""
+    counts = event_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(counts, year)
 
 
 def event_count(*, township, year, as_of=None):
@@ -81,17 +104,18 @@ def study_list(*, township, year=None):
     return studies.prefetch_related("laws")
 
 
-def study_counts_by_township_and_year(*, townships, years, as_of=None):
-    """{(township id, year): {"studies": 学法 sessions dated in that year up to `as_of`, "principal_chaired": those
-    chaired by the 党政主要负责人 (part 三 of the report)}}: one grouped query."""
-    studies = _in_years(Study.objects, townships=townships, years=years, as_of=as_of)
-    return _grouped(studies, townships, years, studies=Count("pk"),
-                    principal_chaired=Count("pk", filter=Q(chaired_by_principal=True)))
+def study_counts_by_township_and_year(*, townships, years, as_of=None, months=ALL_MONTHS):
+    """{(township id, year): {"studies": 学法 sessions dated in that year (in `months`) up to `as_of`,
+    "principal_chaired": those chaired by the 党政主要负责人 (part 三 of the report)}}: one grouped query."""
+    counts = publicity_counts_by_township_and_year(townships=townships, years=years, as_of=as_of, months=months)
+    return {key: {"studies": row["studies"], "principal_chaired": row["principal_chaired"]}
+            for key, row in counts.items()}
 
 
-def study_counts_by_township(*, townships, year, as_of=None):
+def study_counts_by_township(*, townships, year, as_of=None, months=ALL_MONTHS):
     """{township id: {"studies": …, "principal_chaired": …}} of `year` (see study_counts_by_township_and_year)."""
-    return _of_year(study_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of), year)
+    counts = study_counts_by_township_and_year(townships=townships, years=[year], as_of=as_of, months=months)
+    return _of_year(counts, year)
 
 
 def study_count(*, township, year, as_of=None):

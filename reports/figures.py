@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes import selectors as dispute_selectors
-from disputes.models import Ticket
-from disputes.selectors import DisputeFigures, TicketFigures
+from disputes.models import Satisfaction, Ticket
+from disputes.selectors import ALL_MONTHS, DisputeFigures, TicketFigures
 from publicity import selectors as publicity_selectors
 
 
@@ -43,6 +43,7 @@ class TownshipFigures(Mapping):
     figures: dict
     # The counts the figures were made of (None once thawed): what county_total adds up, rates included.
     counts: dict | None = field(default=None, compare=False)
+    months: tuple = ALL_MONTHS  # (first, last): the records received (dated) in those months of the year
 
     def __getitem__(self, key):
         return self.figures[key]
@@ -71,16 +72,17 @@ class TownshipFigures(Mapping):
         return cls(township, data["year"], date.fromisoformat(data["as_of"]), {f.key: f for f in figures})
 
 
-def township_figures(*, township, year, as_of=None):
+def township_figures(*, township, year, as_of=None, months=ALL_MONTHS):
     """Without `as_of`, as of today: the records as they stand, as the lists count them (a report passes its
-    统计截止日期). Call inside a scope that includes the township (django-scopes)."""
-    return _figures(townships=[township], years=[year], as_of=as_of)[township, year]
+    统计截止日期). `months` (first, last) narrows the year to the records received (or dated) in those months, for
+    a dashboard's month range. Call inside a scope that includes the township (django-scopes)."""
+    return _figures(townships=[township], years=[year], as_of=as_of, months=months)[township, year]
 
 
-def township_figures_by_year(*, township, years, as_of=None):
+def township_figures_by_year(*, township, years, as_of=None, months=ALL_MONTHS):
     """{year: TownshipFigures} for consecutive `years` (this year and the last, for a comparison), all as of the
-    same day, in the same number of queries as one year's."""
-    figures = _figures(townships=[township], years=years, as_of=as_of)
+    same day and in the same months, in the same number of queries as one year's."""
+    figures = _figures(townships=[township], years=years, as_of=as_of, months=months)
     return {year: figures[township, year] for year in years}
 
 
@@ -92,31 +94,46 @@ def county_figures(*, county, year, as_of=None):
     return {township: figures[township, year] for township in townships}
 
 
-def _figures(*, townships, years, as_of):
-    """{(township, year): TownshipFigures}: five grouped queries whatever the number of townships and years."""
+def breakdown_figures(breakdown):
+    """{year: TownshipFigures} of a `PeriodBreakdown`'s township, years, months and day, the disputes' and tickets'
+    counts summed from its months: the same figures as `township_figures_by_year`, in two queries (events and
+    studies; villages) on top of the breakdown's two."""
+    township = breakdown.township
+    figures = _figures(townships=[township], years=breakdown.years, as_of=breakdown.as_of, months=breakdown.months,
+                       disputes={(township.pk, year): breakdown.disputes_of(year) for year in breakdown.years},
+                       tickets={(township.pk, year): breakdown.tickets_of(year) for year in breakdown.years})
+    return {year: figures[township, year] for year in breakdown.years}
+
+
+def _figures(*, townships, years, as_of, months=ALL_MONTHS, disputes=None, tickets=None):
+    """{(township, year): TownshipFigures}: four grouped queries whatever the number of townships and years (two
+    when the disputes' and tickets' {(township id, year): figures} are given)."""
     as_of = as_of or timezone.localdate()
-    counts = {"years": years, "as_of": as_of, "townships": townships}
-    disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
-    tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
-    events = publicity_selectors.event_counts_by_township_and_year(**counts)
-    studies = publicity_selectors.study_counts_by_township_and_year(**counts)
+    counts = {"years": years, "as_of": as_of, "townships": townships, "months": months}
+    if disputes is None:
+        disputes = dispute_selectors.dispute_figures_by_township_and_year(**counts)
+    if tickets is None:
+        tickets = dispute_selectors.ticket_figures_by_township_and_year(**counts)
+    publicity = publicity_selectors.publicity_counts_by_township_and_year(**counts)
     coverage = publicity_selectors.lawyer_coverage_by_township(townships=townships, on_date=as_of)
     return {
         (township, year): _township_figures(township, year, as_of, {
-            "events": events[key], "studies": studies[key], "disputes": disputes[key], "tickets": tickets[key],
-            "coverage": coverage[township.pk],
-        })
+            "events": publicity[key]["events"],
+            "studies": {"studies": publicity[key]["studies"], "principal_chaired": publicity[key]["principal_chaired"]},
+            "disputes": disputes[key], "tickets": tickets[key], "coverage": coverage[township.pk],
+        }, months)
         for township in townships for year in years for key in [(township.pk, year)]
     }
 
 
-def _township_figures(township, year, as_of, counts):
+def _township_figures(township, year, as_of, counts, months=ALL_MONTHS):
+    period = _period_filters(year, months)
     return TownshipFigures(township, year, as_of, {figure.key: figure for figure in [
-        *_publicity_figures(township, year, counts["events"], counts["studies"]),
-        *_dispute_figures(township, year, counts["disputes"]),
-        *_ticket_figures(township, year, counts["tickets"]),
+        *_publicity_figures(township, period, counts["events"], counts["studies"]),
+        *_dispute_figures(township, period, counts["disputes"]),
+        *_ticket_figures(township, period, counts["tickets"]),
         *_lawyer_figures(township, as_of, counts["coverage"]),
-    ]}, counts)
+    ]}, counts=counts, months=months)
 
 
 def county_total(figures_by_township, *, year, as_of=None):
@@ -142,15 +159,32 @@ def _summed_dataclasses(items, cls):
     return cls(**{f.name: sum(getattr(item, f.name) for item in items) for f in dataclass_fields(cls)})
 
 
+def _period_filters(year, months):
+    """The list filters of the year, or of its months first to last (the lists' 月份 … 至 …)."""
+    if months == ALL_MONTHS:
+        return {"year": year}
+    first, last = months
+    return {"year": year, "month": first, "month_to": last}
+
+
 def _list_url(name, township, **filters):
     if township is None:
         return ""
     return f"{reverse(name, kwargs={'township': township.code})}?{urlencode(filters)}"
 
 
-def _publicity_figures(township, year, events, studies):
-    events_url = _list_url("publicity:event_list", township, year=year)
-    studies_url = _list_url("publicity:study_list", township, year=year)
+RECORD_LISTS = {"disputes": "disputes:dispute_list", "tickets": "disputes:ticket_list"}
+
+
+def records_url(kind, *, township, year, months=ALL_MONTHS, **filters):
+    """The list of the township's disputes or tickets (`kind`) received in the period, narrowed by the list's
+    `filters`: the records a chart's row counts."""
+    return _list_url(RECORD_LISTS[kind], township, **_period_filters(year, months), **filters)
+
+
+def _publicity_figures(township, period, events, studies):
+    events_url = _list_url("publicity:event_list", township, **period)
+    studies_url = _list_url("publicity:study_list", township, **period)
     return [
         Figure("events", "普法活动场次", "场",
                "本年度活动日期在统计截止日期及以前的普法活动场数（已作废的不计）。", events, events_url),
@@ -161,9 +195,9 @@ def _publicity_figures(township, year, events, studies):
     ]
 
 
-def _dispute_figures(township, year, disputes):
+def _dispute_figures(township, period, disputes):
     def url(**filters):
-        return _list_url("disputes:dispute_list", township, year=year, **filters)
+        return _list_url("disputes:dispute_list", township, **period, **filters)
 
     return [
         Figure("disputes_received", "纠纷受理数", "宗",
@@ -179,9 +213,9 @@ def _dispute_figures(township, year, disputes):
     ]
 
 
-def _ticket_figures(township, year, tickets):
+def _ticket_figures(township, period, tickets):
     def url(**filters):
-        return _list_url("disputes:ticket_list", township, year=year, **filters)
+        return _list_url("disputes:ticket_list", township, **period, **filters)
 
     return [
         Figure("tickets_received", "工单受理数", "个",
@@ -207,7 +241,107 @@ def _lawyer_figures(township, as_of, coverage):
         Figure("villages_with_lawyer", "配有驻点律师的村（社区）数", "个",
                "统计截止日期当天有驻点律师（驻点期间包含该日，已作废的不计）的本镇村（社区）数。",
                coverage["covered"], url),
-        Figure("villages_without_lawyer", "未配驻点律师的村（社区）数", "个",
-               "村（社区）总数 − 配有驻点律师的村（社区）数。", coverage["villages"] - coverage["covered"], url),
         Figure("villages", "村（社区）总数", "个", "本镇的村（社区）总数。", coverage["villages"], url),
+        Figure("villages_without_lawyer", "未配驻点律师的村（社区）数", "个",
+               "村（社区）总数 − 配有驻点律师的村（社区）数（统计截止日期当天）。",
+               coverage["villages"] - coverage["covered"], url),
     ]
+
+
+# The breakdowns behind the charts: the figures' own counts grouped by one more column in the database (month,
+# category, village, 回访 result), so that a chart's rows add up to the figure it splits.
+
+def month_range(months):
+    first, last = months
+    return range(first, last + 1)
+
+
+ZERO_DISPUTES = DisputeFigures(*([0] * len(DisputeFigures.__dataclass_fields__)))
+ZERO_TICKETS = TicketFigures(*([0] * len(TicketFigures.__dataclass_fields__)))
+SURVEY_ORDER = (*[s for s in Satisfaction if s != Satisfaction.NOT_SURVEYED], Satisfaction.NOT_SURVEYED)
+
+
+@dataclass(frozen=True)
+class PeriodBreakdown:
+    """A township's disputes and tickets received in the months `months` of `years` (consecutive), counted month by
+    month as they stood on `as_of`, in two grouped queries (`period_breakdown`). The 工作台 computes it once for
+    the period and the year before and reads from the same rows the key figures (the months summed:
+    `breakdown_figures`), the monthly charts and the 回访 chart."""
+
+    township: object
+    years: tuple
+    as_of: date
+    months: tuple
+    disputes: dict  # {(year, month): DisputeFigures}
+    tickets: dict  # {(year, month): (TicketFigures, {Satisfaction: number})}
+
+    def dispute_months(self, year):
+        """[(month, DisputeFigures)] for each month of the period; a month without disputes has zeros."""
+        return [(month, self.disputes.get((year, month), ZERO_DISPUTES)) for month in month_range(self.months)]
+
+    def ticket_months(self, year):
+        """[(month, TicketFigures)] for each month of the period; a month without tickets has zeros."""
+        return [(month, self.tickets[year, month][0] if (year, month) in self.tickets else ZERO_TICKETS)
+                for month in month_range(self.months)]
+
+    def disputes_of(self, year):
+        return _summed_dataclasses([figures for _, figures in self.dispute_months(year)], DisputeFigures)
+
+    def tickets_of(self, year):
+        return _summed_dataclasses([figures for _, figures in self.ticket_months(year)], TicketFigures)
+
+    def survey_results(self, year):
+        """[(回访结果, tickets)] of the tickets closed, every result in its fixed order (未回访 last)."""
+        months = [results for (row_year, _), (_, results) in self.tickets.items() if row_year == year]
+        return [(result, sum(results[result] for results in months)) for result in SURVEY_ORDER]
+
+
+def period_breakdown(*, township, years, as_of=None, months=ALL_MONTHS):
+    """The `PeriodBreakdown` of the township's `years` (consecutive) in `months`, as of `as_of` (today by
+    default): two queries. Call inside a scope that includes the township."""
+    as_of = as_of or timezone.localdate()
+    counts = {"township": township, "years": years, "as_of": as_of, "months": months}
+    return PeriodBreakdown(township, tuple(years), as_of, months,
+                           dispute_selectors.dispute_figures_by_year_and_month(**counts),
+                           dispute_selectors.ticket_figures_by_year_and_month(**counts))
+
+
+def dispute_months(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(month, DisputeFigures)] for each month of `months`: the disputes received in that month as they stood on
+    `as_of` (today by default); a month without disputes has zeros."""
+    as_of = as_of or timezone.localdate()
+    counts = dispute_selectors.dispute_figures_by_month(township=township, year=year, as_of=as_of, months=months)
+    return [(month, counts.get(month, ZERO_DISPUTES)) for month in month_range(months)]
+
+
+def ticket_months(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(month, TicketFigures)] for each month of `months`: the tickets received in that month as they stood at the
+    end of `as_of`."""
+    as_of = as_of or timezone.localdate()
+    counts = dispute_selectors.ticket_figures_by_month(township=township, year=year, as_of=as_of, months=months)
+    return [(month, counts.get(month, ZERO_TICKETS)) for month in month_range(months)]
+
+
+def dispute_categories(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(category id, 纠纷类型, received, resolved)], most received first."""
+    return dispute_selectors.dispute_counts_by_category(
+        township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
+
+
+def ticket_subjects(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(事项分类, received, closed)], most received first."""
+    return dispute_selectors.ticket_counts_by_subject(
+        township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
+
+
+def village_records(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(village, disputes, tickets)] for every village, most records first."""
+    return dispute_selectors.village_record_counts(
+        township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
+
+
+def ticket_survey_results(*, township, year, as_of=None, months=ALL_MONTHS):
+    """[(回访结果, tickets)] of the closed tickets, every result in its fixed order (未回访 last)."""
+    counts = dispute_selectors.ticket_counts_by_satisfaction(
+        township=township, year=year, as_of=as_of or timezone.localdate(), months=months)
+    return [(result, counts[result]) for result in SURVEY_ORDER]

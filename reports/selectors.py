@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from reports import charts
 from reports.figures import TownshipFigures, township_figures
 from reports.models import Part, Report, ReportArchive, ReportSection, ReportStep
 from reports.rendering import chinese_numeral, figure_text, typed_numbers_matching_figures
@@ -25,6 +26,14 @@ def report_figures(*, report):
     if report.frozen_figures:
         return TownshipFigures.thawed(report.township, report.frozen_figures)
     return township_figures(township=report.township, year=report.year, as_of=report.figures_date)
+
+
+def report_charts(*, report):
+    """The charts the report's PDF prints after part 一: those frozen with its figures when it was submitted, else
+    drawn now from the records as of its 统计截止日期, so that the charts always agree with the figures."""
+    if report.frozen_figures and "charts" in report.frozen_figures:
+        return [(caption, svg) for caption, svg in report.frozen_figures["charts"]]
+    return charts.report_charts(township=report.township, year=report.year, as_of=report.figures_date)
 
 
 def report_pending_return(*, report):

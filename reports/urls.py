@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import archive_views, views
+from reports import archive_views, chart_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:year>/report.pdf", views.report_pdf_file, name="report_pdf"),
     path("<int:year>/report.docx", views.report_docx_file, name="report_docx"),
     path("<int:year>/<slug:action>/", views.report_step, name="report_step"),
+    path("charts/<slug:key>.xlsx", chart_views.chart_table_xlsx, name="chart_xlsx"),
 ]

@@ -351,7 +351,7 @@ def report_pdf_file(request, township, year):
     if archive is not None:
         return archive_response(archive, pdfa=False)
     report = _report_or_404(township, year)
-    content = report_pdf(report, selectors.report_figures(report=report))
+    content = report_pdf(report, selectors.report_figures(report=report), charts=selectors.report_charts(report=report))
     return _download(content, report_filename(report, ".pdf"), PDF)
 
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from reports.figures import TownshipFigures
 from reports.models import Report, ReportArchive, ReportStep
 from reports.pdf import report_pdf
-from reports.selectors import report_figures
+from reports.selectors import report_charts, report_figures
 from xilian.audit import audit_record_change, record_snapshot
 
 Action, State = ReportStep.Action, Report.State
@@ -26,10 +26,11 @@ STALE = "报告的状态已经变化（可能是重复点击或他人已处理�
 
 @transaction.atomic
 def report_submit(*, report, user, loaded_version, request=None):
-    """草稿 → 已提交, freezing the figures as they stand at the report's 统计截止日期."""
+    """草稿 → 已提交, freezing the figures and the charts drawn from them as they stand at the report's
+    统计截止日期."""
     if report.dated_on is None:
         raise ValidationError("请先填写成文日期再提交：报告的数字按成文日期（或统计截止日期）统计。")
-    frozen = report_figures(report=report).frozen()
+    frozen = {**report_figures(report=report).frozen(), "charts": report_charts(report=report)}
     return _move(report, user=user, action=Action.SUBMIT, source=State.DRAFT, target=State.SUBMITTED,
                  loaded_version=loaded_version, request=request, frozen_figures=frozen)
 
@@ -55,8 +56,9 @@ def report_archive(*, report, user, loaded_version, request=None):
     filed with their SHA-256, the approver and the archiver."""
     before = _claim(report, source=State.APPROVED, target=State.ARCHIVED, loaded_version=loaded_version)
     figures = TownshipFigures.thawed(report.township, report.frozen_figures)
-    pdf = report_pdf(report, figures, archival=False)
-    pdfa = report_pdf(report, figures, archival=True)
+    charts = report_charts(report=report)
+    pdf = report_pdf(report, figures, archival=False, charts=charts)
+    pdfa = report_pdf(report, figures, archival=True, charts=charts)
     approval = report.steps.filter(action=Action.APPROVE).latest("at", "pk")
     archive = ReportArchive(
         report=report, revision=report.revision, figures=report.frozen_figures,

@@ -37,3 +37,39 @@ def log_in(page, live_server, username, password):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+# Reports each Content Security Policy violation of every page the context opens, from Playwright's side: an init
+# script is the browser's, not the page's, so the policy under test does not block it.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation([event.effectiveDirective, event.blockedURI || "inline",
+                         (event.sourceFile || location.href) + ":" + event.lineNumber, event.sample].join(" "));
+});
+"""
+
+
+def watch_csp_violations(page):
+    """The list the page's CSP violations are appended to, from the violation event and from the console (where
+    Chromium reports one the event missed, e.g. during a navigation)."""
+    violations = []
+
+    def report(text):
+        violations.append(text)
+
+    def read_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.context.expose_function("__cspViolation", report)
+    page.context.add_init_script(_CSP_LISTENER)
+    page.on("console", read_console)
+    return violations
+
+
+@pytest.fixture
+def csp_violations(page):
+    """The page's CSP violations; a test may assert the list empty where it matters, and any left fail it anyway."""
+    violations = watch_csp_violations(page)
+    yield violations
+    assert violations == [], "Content Security Policy violations:\n" + "\n".join(violations)

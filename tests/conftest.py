@@ -1,6 +1,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from disputes.workdays import forget_cached
 from xilian.db_triggers import audit_removal_permitted
 from xilian.demo import load_organisation, load_users
 
@@ -26,6 +27,12 @@ def _sqlite_flush_through_the_audit_permit():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(SqliteOperations, "execute_sql_flush", execute_sql_flush)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    """A test's CalendarDay rows are rolled back without a signal: no test sees the calendar another one cached."""
+    forget_cached()
 
 
 @pytest.fixture

@@ -62,6 +62,11 @@ def test_the_county_office_sorts_the_townships_and_the_link_keeps_the_order(brow
     page.wait_for_url("**/county/?year=2026&sort=disputes_received&dir=desc")
     expect(rows.first).to_have_attribute("data-township", "西连镇")
     expect(page.locator('#county-total [data-figure="disputes_received"]')).to_have_text("4")
+    chart = page.locator('#county-chart [data-chart-ready="true"]')
+    expect(chart.locator("svg")).to_be_visible()
+    # The chart draws the table's numbers, in the table's order: 西连镇's 3 disputes, then 迈陈镇's 1.
+    expect(chart.locator("svg text", has_text="西连镇")).to_have_count(1)
+    assert chart.evaluate("element => echarts.getInstanceByDom(element).getOption().series[0].data") == [3, 1]
     screenshot(page, "county-sorted")
     phone = _phone_page(browser)
     log_in(phone, live_server, "county_office", PASSWORD)

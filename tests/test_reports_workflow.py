@@ -6,6 +6,7 @@ from datetime import date
 from io import BytesIO
 from urllib.parse import quote
 
+import pdfplumber
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.html import strip_tags
 from django_scopes import scope, scopes_disabled
 from docx import Document
 
-from reports import workflow
+from reports import charts, selectors, workflow
 from reports.models import Report, ReportArchive, ReportSection, ReportStep
 from tests.permissions.disputes import make_dispute
 from tests.permissions.reports import make_report, make_section, move_report
@@ -325,3 +326,28 @@ def test_a_refused_step_has_the_one_form_look(client, demo, report):
     move_report(report, "submit", users=demo.users)
     leader = _as(client, demo, "xilian_leader")
     assert_one_form_look(leader.post(_step_url(demo, "return"), {"loaded_version": report.version}).content.decode())
+
+
+def test_the_pdf_prints_the_monthly_charts_which_are_frozen_with_the_figures(client, demo, report):
+    first, second = (make_dispute(demo.xilian, received_on=date(2021, 3, day)) for day in (2, 3))
+    client = _as(client, demo, "xilian_staff")
+    draft = _pdf_text(client.get(_url("report_pdf", demo)))
+    assert "2021年矛盾纠纷：每月受理与化解（截至2021年12月8日，按受理月份）" in draft
+    assert "2021年12345工单：每月受理与办结" in draft
+
+    move_report(report, "submit", users=demo.users)
+    with scope(township=demo.xilian):
+        submitted = selectors.report_charts(report=report)
+    _void(demo, first)
+    with scope(township=demo.xilian):
+        assert selectors.report_charts(report=report) == submitted  # the submitted report keeps its charts
+        redrawn = charts.report_charts(township=demo.xilian, year=2021, as_of=report.figures_date)
+    assert redrawn[0][1] != submitted[0][1]  # while the records now draw another March
+    move_report(report, "approve", "archive", users=demo.users)
+    with scope(township=demo.xilian):
+        assert report.archives.get().figures["charts"] == [list(chart) for chart in submitted]
+
+
+def _pdf_text(response):
+    with pdfplumber.open(BytesIO(_bytes(response))) as pdf:
+        return "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)

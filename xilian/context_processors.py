@@ -1,15 +1,7 @@
 from django.urls import reverse
 
+from xilian.panels import township_navigation
 from xilian.roles import Perm
-
-TOWNSHIP_NAVIGATION = [
-    ("工作台", "township_home", "speedometer2"),
-    ("普法活动", "publicity:event_list", "megaphone"),
-    ("学法记录", "publicity:study_list", "journal-bookmark"),
-    ("矛盾纠纷", "disputes:dispute_list", "people"),
-    ("12345工单", "disputes:ticket_list", "telephone"),
-    ("年度报告", "reports:report_list", "file-earmark-text"),
-]
 
 
 def _item(label, url, icon, current_path, *, exact=False):
@@ -18,12 +10,11 @@ def _item(label, url, icon, current_path, *, exact=False):
 
 
 def _township_items(request):
+    """工作台 first, then the sections each record app declares (`navigation` on its AppConfig)."""
     home = reverse("township_home", kwargs={"township": request.township})
-    items = []
-    for label, name, icon in TOWNSHIP_NAVIGATION:
-        url = reverse(name, kwargs={"township": request.township})
-        active = request.path == url if url == home else request.path.startswith(url)
-        items.append({"label": label, "url": url, "icon": icon, "active": active})
+    items = [{"label": "工作台", "url": home, "icon": "speedometer2", "active": request.path == home}]
+    for label, url, icon in township_navigation(request.township):
+        items.append(_item(label, url, icon, request.path))
     return items
 
 

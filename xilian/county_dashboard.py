@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from reports.charts import townships_side_by_side
 from reports.figures import county_figures, county_total
 from reports.models import Report
 from reports.selectors import NOT_STARTED, report_states
@@ -44,6 +45,12 @@ class CountyTable:
     total: list  # the 全县汇总 Figures, in COUNTY_COLUMNS order
     sort: str
     direction: str  # "asc" or "desc"
+
+    @property
+    def chart_option(self):
+        """The townships side by side, in the table's order (reports.charts, the one place charts are defined)."""
+        return townships_side_by_side([(row.township.name, {figure.key: figure for figure in row.figures})
+                                       for row in self.rows])
 
     @property
     def columns(self):

@@ -9,12 +9,14 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from xilian.county_dashboard import chosen_sort, county_table, county_table_xlsx, headers
-from xilian.dashboard import chosen_year, township_key_figures
+from xilian.dashboard import chosen_period, chosen_year, township_breakdown, township_key_figures
 from xilian.forms import AuditLogFilterForm, LoginForm
 from xilian.ledger.exporting import CONTENT_TYPES
 from xilian.models import AuditLog
+from xilian.panels import Dashboard, township_panels
 from xilian.roles import Perm, Role
 from xilian.scoping import county_scope, permission_required
 
@@ -40,10 +42,17 @@ def home(request):
 
 @permission_required(Perm.VIEW_RECORDS)
 def township_home(request, township):
-    year, years = chosen_year(request.GET, townships=[township])
+    """The 工作台: the period's key figures beside the same months of last year, what needs action now, the
+    charts; the apps' panels (xilian.panels). The period is in the URL (?year=2026&from=1&to=6), to be sent on."""
+    period, years, period_problem = chosen_period(request.GET, townships=[township])
+    breakdown = township_breakdown(township=township, period=period)
+    key_figures, figures = township_key_figures(breakdown=breakdown)
+    dashboard = Dashboard(township=township, user=request.user, period=period, today=timezone.localdate(),
+                          breakdown=breakdown)
     return render(request, "xilian/township_home.html", {
-        "township": township, "actions": home_actions(township, request.user), "year": year, "years": years,
-        "figures": township_key_figures(township=township, year=year),
+        "township": township, "actions": home_actions(township, request.user), "period": period,
+        "year": period.year, "years": years, "months": range(1, 13), "period_problem": period_problem,
+        "figures": key_figures, "villages": figures.villages, "panels": township_panels(dashboard),
     })
 
 

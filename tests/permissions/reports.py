@@ -62,6 +62,10 @@ def _step(action, *before):
     return kwargs
 
 
+def _chart_kwargs(demo):
+    return {"township": demo.xilian.code, "key": "villages"}
+
+
 PAGES = [
     Page("reports:report_list", READERS),
     Page("reports:report_new", STAFF_ONLY, method="post", data={"year": "2020"}, ok_status=302),
@@ -86,4 +90,5 @@ PAGES = [
     Page("reports:report_step", STAFF_ONLY, kwargs=_step("archive", "submit", "approve")),
     Page("reports:report_pdf", READERS, kwargs=_report_kwargs),
     Page("reports:report_docx", READERS, kwargs=_report_kwargs),
+    Page("reports:chart_xlsx", READERS, kwargs=_chart_kwargs),
 ]

@@ -7,12 +7,17 @@ from django_scopes import scope
 from reports.docx import report_docx
 from reports.models import Report
 from reports.pdf import report_pdf
-from reports.selectors import report_figures, report_get
+from reports.selectors import report_charts, report_figures, report_get
 from xilian.management.townships import township_from_argument
 
+
+def _pdf(report, figures, *, archival=False):
+    return report_pdf(report, figures, archival=archival, charts=report_charts(report=report))
+
+
 RENDERERS = {
-    "pdf": report_pdf,
-    "pdfa": partial(report_pdf, archival=True),
+    "pdf": _pdf,
+    "pdfa": partial(_pdf, archival=True),
     "docx": report_docx,
 }
 
