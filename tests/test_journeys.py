@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from disputes.models import Dispute, Ticket
 from reports.models import ReportArchive
-from tests.browser import ARTIFACTS, log_in
+from tests.browser import ARTIFACTS, log_in, watch_csp_violations
 from tests.conftest import PASSWORD
 from tests.permissions.publicity import png_bytes
 
@@ -49,21 +49,26 @@ class Journeys:
         self.step = 0
         self.xilian_urls = []
         self.inaccessible = []
+        self.csp_violations = {}
 
     def new_page(self):
-        return self.browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+        page = self.browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+        self.csp_violations[page] = watch_csp_violations(page)
+        return page
 
     def url(self, path):
         return f"{self.live_server.url}{path}"
 
     def check(self, page, name, *, xilian=False):
         """The page as it stands: screenshotted, checked by axe-core, and for journey 4 remembered. Every step of
-        every journey comes through here (a check on each page, such as the CSP's, belongs here too)."""
+        every journey comes through here, and no page may have broken the Content Security Policy."""
         page.wait_for_load_state("load")
         if xilian:
             self.remember(page.url)
         self.step += 1
         page.screenshot(path=SHOTS / f"{self.step:02d}-{name}.png", full_page=True)
+        assert not self.csp_violations[page], f"{name}: Content Security Policy violations:\n" + "\n".join(
+            self.csp_violations[page])
         self.inaccessible += axe_violations(page, f"{self.step:02d}-{name}")
 
     def visit(self, page, path, name, *, xilian=False):
