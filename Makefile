@@ -37,7 +37,10 @@ test: setup
 # (≤ 1.0 s) against the naive path (fontTools subsetting); the charts drawn as SVG for the report (load of
 # ECharts, time a chart). Last, the 工作台 and the county dashboard on a generated
 # county of 17 townships (10,000 and 200,000 tickets, in a throwaway PostgreSQL database): server time and queries,
-# the ratio between the sizes, admin's changelist as a baseline, PASS/FAIL per target.
+# the ratio between the sizes, admin's changelist as a baseline, PASS/FAIL per target. Then the portal under load
+# as in production (gunicorn, 4 workers, DEBUG off, a throwaway PostgreSQL database with the demo data): locust, 50
+# users over the journeys of 西连镇 staff, the leader, the county office and the public page for 60 s (p50/p95/p99,
+# requests/s and errors per page group; p95 ≤ 300 ms, 0 errors), and 20 users logging in at once (all in ≤ 20 s).
 bench: setup
 	$(PY) -m bench.import_tickets
 	$(PY) -m bench.hostile_files
@@ -46,6 +49,7 @@ bench: setup
 	$(PY) -m bench.render_report
 	$(PY) -m bench.charts
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.load
 
 lint: setup
 	$(VENV)/bin/ruff check .
