@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django_scopes import scope, scopes_disabled
@@ -34,7 +35,9 @@ def report(demo):
 
 def _sections(report):
     with scope(township=report.township):
-        return list(report.sections.order_by("part", "parent", "position").values_list("heading", flat=True))
+        # Sub-parts (no parent) before points on every database: PostgreSQL sorts NULL last by default.
+        return list(report.sections.order_by("part", F("parent").asc(nulls_first=True), "position").values_list(
+            "heading", flat=True))
 
 
 def _editor(clerk, demo, query=""):
