@@ -1,4 +1,5 @@
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django_scopes import scopes_disabled
 
 from disputes.workdays import forget_cached
@@ -9,6 +10,29 @@ PASSWORD = "Test@Pass1"
 
 # The headless Chromium fixtures (browser, page), one browser for the whole run.
 pytest_plugins = ["tests.browser"]
+
+
+class SerialWSGIServer(WSGIServer):
+    """Django's WSGI server without threads, taking the live server's arguments (its thread already holds the shared
+    connections)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_live_request_at_a_time_on_sqlite():
+    """On SQLite the live server's request threads share the test database's one in-memory connection, and two
+    requests at once (a page and the fetch it starts) could hang on it: the live server then answers one request at
+    a time (Django closes each connection, so no keep-alive holds it). PostgreSQL gives each thread its own."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    threaded = LiveServerThread.server_class
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(autouse=True, scope="session")
