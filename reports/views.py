@@ -16,6 +16,7 @@ from reports.forms import ReportCreateForm, ReportDetailsForm, SectionForm, Step
 from reports.models import MAX_YEAR, MIN_YEAR, Part, Report, ReportSection
 from reports.pdf import report_pdf
 from reports.rendering import figure_text, report_html
+from xilian.jobs import job_url, start_job, worker_configured
 from xilian.records import StaleRecordError
 from xilian.roles import Perm
 from xilian.scoping import permission_required
@@ -309,6 +310,11 @@ def report_step(request, township, year, action):
     form = StepForm(request.POST or None, report=report, comment_label=step.comment_label,
                     comment_required=step.comment_required)
     if request.method == "POST" and form.is_valid():
+        if action == "archive" and worker_configured():
+            job = start_job(request=request, township=township, kind="report_archive",
+                            title=f"归档{report.year}年度报告",
+                            params={"report": report.pk, "loaded_version": form.cleaned_data["loaded_version"]})
+            return redirect(job_url(job))
         comment = {"comment": form.cleaned_data["comment"]} if step.comment_label else {}
         try:
             step.service(report=report, user=request.user, loaded_version=form.cleaned_data["loaded_version"],

@@ -12,6 +12,7 @@ class XilianConfig(AppConfig):
     def ready(self):
         from xilian import audit  # noqa: F401  (connects the login/logout receivers)
         from xilian.db_triggers import register_sqlite_functions
+        from xilian.ledger import jobs  # noqa: F401  (registers the import jobs)
 
         post_migrate.connect(_reinstall_audit_trigger, sender=self, dispatch_uid="xilian_audit_trigger")
         connection_created.connect(register_sqlite_functions, dispatch_uid="xilian_sqlite_functions")

@@ -1,9 +1,14 @@
 """Writing the audit log. Record apps call `audit_record_change` from their services; logins are recorded by the
 signal receivers at the bottom."""
 
+import ipaddress
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
@@ -14,11 +19,50 @@ PERSONAL_HIDDEN = "（个人信息，已隐藏）"
 SYSTEM_USERNAME = "系统初始化"  # the actor of rows the system seeds (default lists), which no user entered
 
 
+_job_client_ip = ContextVar("job_client_ip", default=None)
+
+
+@contextmanager
+def requested_from(ip_address):
+    """Inside a background job: the audit rows it writes carry the address of the request that started it."""
+    token = _job_client_ip.set(ip_address)
+    try:
+        yield
+    finally:
+        _job_client_ip.reset(token)
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted_proxy(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request):
-    """REMOTE_ADDR only: a proxy in front must set it (X-Forwarded-For is client-controlled)."""
+    """The client's address, for the audit log and the login lock-out (django-axes calls this too): REMOTE_ADDR,
+    unless the request came from one of TRUSTED_PROXIES; then the nearest address in X-Forwarded-For that is not a
+    trusted proxy itself. The header's other entries are whatever the client sent, so they are never believed.
+    With no request (a background job): the address of the request that started the job."""
     if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+        return _job_client_ip.get()
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _is_trusted_proxy(remote):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed(forwarded):
+        if not _is_trusted_proxy(address):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return remote  # a proxy wrote something that is not an address: keep the one we know
+    return remote
 
 
 def _plain(value):

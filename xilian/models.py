@@ -301,3 +301,44 @@ class LedgerImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
+
+
+class Job(models.Model):
+    """A piece of long work a user started — a big import's check or commit, a report's filing — run by the Celery
+    worker when one is configured and in the request otherwise (xilian/jobs.py). Its page shows its progress and
+    then leads to its result. A worker killed mid-job leaves it 进行中; the broker hands it to a worker again and it
+    runs again from the start, which is safe because each job's writes are one transaction."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "未完成"
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name="所属镇")
+    kind = models.CharField("类型", max_length=30)
+    title = models.CharField("事项", max_length=200)
+    params = models.JSONField("参数", default=dict)
+    file = models.FileField("文件", upload_to=_import_file_name, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="发起人")
+    ip_address = models.GenericIPAddressField("发起地址", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    message = models.TextField("结果", blank=True)
+    result_url = models.CharField("结果页面", max_length=300, blank=True)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedManager(township="township")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -273,3 +273,34 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Long work (a big import's check and commit, an archive's render) runs in a Celery worker when a broker is set
+# (Redis: redis://127.0.0.1:6379/0), and in the request otherwise. Imports of files up to
+# JOBS_BACKGROUND_MIN_BYTES (about 3,000 rows) run in the request either way: the clerk sees the preview at once.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+JOBS_BACKGROUND_MIN_BYTES = env_int("JOBS_BACKGROUND_MIN_BYTES", 256 * 1024)
+CELERY_TASK_ACKS_LATE = True  # a job is acknowledged when it has finished: a worker killed mid-job loses nothing
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # the Job row is the result
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job taken by a worker that died (killed, machine lost) is handed out again after this many seconds: longer
+# than the longest job (a 200,000-row import: about 10 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("JOBS_REDELIVER_AFTER_SECONDS", 300)}
+# A job's progress (stage, rows done) is written while its transaction is still open, so it goes through the cache
+# the app servers share with the worker (the broker's Redis), not the database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL,
+         "KEY_PREFIX": "fazhitong-jobs"}
+        if CELERY_BROKER_URL.startswith("redis")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobs"}
+    ),
+}
+
+# The addresses (or networks, 10.0.0.0/8) of the reverse proxies in front (nginx), comma-separated: from them, and
+# only from them, the client's address is taken from X-Forwarded-For (for the audit log and the login lock-out).
+# Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "xilian.audit.client_ip"

@@ -19,6 +19,7 @@ township_patterns = [
     path("ledgers/<slug:kind>/template/", ledger_views.template_download, name="ledger_template"),
     path("ledgers/<slug:kind>/export/", ledger_views.export, name="ledger_export"),
     path("ledgers/<slug:kind>/voided/", ledger_views.voided_list, name="ledger_voided"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
 ]
 
 urlpatterns = [

@@ -2,11 +2,12 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils import timezone
 from xilian.county_dashboard import chosen_sort, county_table, county_table_xlsx, headers
 from xilian.dashboard import chosen_period, chosen_year, township_breakdown, township_key_figures
 from xilian.forms import AuditLogFilterForm, LoginForm
+from xilian.jobs import job_progress
 from xilian.ledger.exporting import CONTENT_TYPES
-from xilian.models import AuditLog
+from xilian.models import AuditLog, Job
 from xilian.panels import Dashboard, township_panels
 from xilian.roles import Perm, Role
 from xilian.scoping import county_scope, permission_required
@@ -119,6 +121,18 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+@permission_required(Perm.VIEW_RECORDS)
+def job_detail(request, township, pk):
+    """A job's page: while it runs, its stage and progress (the page refreshes itself); then its result's page,
+    with the outcome as a message, or — when it could not be done — why."""
+    job = get_object_or_404(Job.objects.select_related("requested_by"), pk=pk)
+    if job.status == Job.Status.DONE and job.result_url:
+        messages.success(request, job.message)
+        return redirect(job.result_url)
+    progress = job_progress(job) if not job.finished else None
+    return render(request, "xilian/job_detail.html", {"job": job, "progress": progress})
 
 
 def server_error(request):

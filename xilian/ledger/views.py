@@ -1,28 +1,24 @@
-from dataclasses import asdict
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xilian.jobs import job_url, start_job, worker_configured
 from xilian.ledger.errors import error_groups, foreign_ledger_notice
 from xilian.ledger.exporting import CONTENT_TYPES, export_ledger, import_template
-from xilian.ledger.preview import discard_stale_previews, preview_data, rows_from_preview
+from xilian.ledger.jobs import ConfirmRefused, confirm_import, preview_upload
 from xilian.ledger.reading import MAX_FILE_BYTES, FileRefused
 from xilian.ledger.registry import resource_class
-from xilian.ledger.services import file_digest, ledger_import
 from xilian.listing import paginate
 from xilian.models import LedgerImport
-from xilian.records import STALE_MESSAGE
 from xilian.roles import Perm
 from xilian.scoping import permission_required
-
-SHOWN_ERRORS = 2000
 
 
 class UploadForm(forms.Form):
@@ -47,39 +43,23 @@ def _attachment(content, filename, content_type):
     return response
 
 
-def _remember(ledger_import_row, report):
-    ledger_import_row.counts = report.as_dict()
-    ledger_import_row.errors = [asdict(e) for e in report.errors[:SHOWN_ERRORS]]
-    ledger_import_row.created_ids = report.created_ids
-    ledger_import_row.updated_ids = report.updated_ids
-
-
 @permission_required(Perm.EDIT_RECORDS)
 def import_upload(request, township, kind):
     resource = resource_class(kind)(township)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        content = uploaded.read()
-        row = LedgerImport(
-            township=township,
-            kind=kind,
-            original_name=uploaded.name[:255],
-            sha256=file_digest(content),
-            size=len(content),
-            uploaded_by=request.user,
-        )
+        if worker_configured() and uploaded.size > settings.JOBS_BACKGROUND_MIN_BYTES:
+            job = start_job(request=request, township=township, kind="ledger_preview",
+                            title=f"检查{resource.title}台账：{uploaded.name}",
+                            params={"kind": kind, "original_name": uploaded.name[:255]}, file=uploaded)
+            return redirect(job_url(job))
         try:
-            report = ledger_import(resource=resource, content=content, filename=uploaded.name, request=request)
+            row = preview_upload(resource=resource, kind=kind, content=uploaded.read(), original_name=uploaded.name,
+                                 user=request.user, file=uploaded)
         except FileRefused as refused:
             form.add_error("file", str(refused))
         else:
-            discard_stale_previews()
-            uploaded.seek(0)
-            row.stored_file.save(uploaded.name, uploaded, save=False)
-            _remember(row, report)
-            row.preview = preview_data(report) if report.is_clean else None
-            row.save()
             return redirect("ledger_import_preview", township=township.code, kind=kind, pk=row.pk)
     return render(request, "xilian/ledger_upload.html", {"resource": resource, "form": form, "kind": kind})
 
@@ -109,78 +89,21 @@ def import_preview(request, township, kind, pk):
     )
 
 
-class ConfirmRefused(Exception):
-    """Nothing was written; the message is for the clerk."""
-
-
-def _claim(pk, kind):
-    """Mark the preview as committed as the first write of the confirm's transaction: a second (double-clicked)
-    confirm waits for this one and then claims nothing."""
-    return LedgerImport.objects.filter(pk=pk, kind=kind, status=LedgerImport.Status.PREVIEWED).update(
-        status=LedgerImport.Status.COMMITTED, committed_at=timezone.now()
-    )
-
-
-def _commit(request, resource, pk, kind):
-    """Confirm a clean preview: the rows it kept, written all or nothing; the record versions it saw must still
-    be the current ones."""
-    if not _claim(pk, kind):
-        return None
-    row = LedgerImport.objects.get(pk=pk)
-    if row.errors or row.preview is None:
-        raise ConfirmRefused(
-            "文件中还有需要修改的行，不能导入。请改正后重新上传。" if row.errors
-            else "预览已过期，未导入任何记录。请重新上传文件预览。"
-        )
-    with row.stored_file.open("rb") as stored:
-        content = stored.read()
-    report = ledger_import(
-        resource=resource,
-        content=content,
-        filename=row.original_name,
-        rows=rows_from_preview(resource, row.preview),
-        expected=row.preview["matched"],
-        request=request,
-        dry_run=False,
-    )
-    if not report.committed:
-        raise ChangedSincePreview(report)
-    _remember(row, report)
-    row.preview = None
-    row.save()
-    return report
-
-
-class ChangedSincePreview(ConfirmRefused):
-    def __init__(self, report):
-        super().__init__("自预览以来有记录被他人修改或录入，未导入任何记录。请重新上传文件预览。")
-        self.report = report
-
-
 @require_POST
 @permission_required(Perm.EDIT_RECORDS)
 def import_confirm(request, township, kind, pk):
-    get_object_or_404(LedgerImport.objects.defer("preview"), pk=pk, kind=kind)
+    row = get_object_or_404(LedgerImport.objects.defer("preview"), pk=pk, kind=kind)
     resource = resource_class(kind)(township)
+    if worker_configured() and row.size > settings.JOBS_BACKGROUND_MIN_BYTES:
+        job = start_job(request=request, township=township, kind="ledger_commit",
+                        title=f"导入{resource.title}台账：{row.original_name}", params={"kind": kind, "import": pk})
+        return redirect(job_url(job))
     try:
-        with transaction.atomic():
-            report = _commit(request, resource, pk, kind)
-    except ChangedSincePreview as changed:
-        row = LedgerImport.objects.defer("preview").get(pk=pk)
-        _remember(row, changed.report)
-        row.save(update_fields=["counts", "errors"])
-        messages.error(request, str(changed))
+        message, written = confirm_import(resource=resource, pk=pk, kind=kind, request=request)
     except ConfirmRefused as refused:
         messages.error(request, str(refused))
-    except IntegrityError:
-        messages.error(request, f"{STALE_MESSAGE}：同一编号的记录刚被他人录入，未导入任何记录。请重新上传预览。")
     else:
-        if report is None:
-            messages.info(request, "该文件已经导入，以下是导入结果。")
-        else:
-            messages.success(
-                request, f"导入完成：新增{report.new}条，更新{report.updated}条，未变{report.unchanged}条。"
-            )
+        (messages.success if written else messages.info)(request, message)
     return redirect("ledger_import_preview", township=township.code, kind=kind, pk=pk)
 
 
