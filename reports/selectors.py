@@ -9,6 +9,7 @@ from reports import charts
 from reports.figures import TownshipFigures, township_figures
 from reports.models import Part, Report, ReportArchive, ReportSection, ReportStep
 from reports.rendering import chinese_numeral, figure_text, typed_numbers_matching_figures
+from xilian.models import Job
 
 
 def report_list(*, township):
@@ -40,6 +41,12 @@ def report_pending_return(*, report):
     """The 退回 the drafter still has to answer: the report's last step, when it sent the report back."""
     last = report.steps.select_related("actor").order_by("-at", "-pk").first()
     return last if last is not None and last.action == ReportStep.Action.RETURN else None
+
+
+def report_filing_job(*, report):
+    """The worker's job filing the report (归档), while it is queued or running; None otherwise."""
+    return Job.objects.filter(kind="report_archive", params__report=report.pk,
+                              status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).first()
 
 
 def report_steps(*, report):

@@ -99,10 +99,11 @@ def report_preview(request, township, year):
     filed copies, and the report itself."""
     report = _report_or_404(township, year)
     html = report_html(report, selectors.report_figures(report=report))
+    filing = selectors.report_filing_job(report=report)
     steps = [(name, step) for name, step in STEPS.items()
-             if step.source == report.state and request.user.can(step.permission)]
+             if step.source == report.state and request.user.can(step.permission) and filing is None]
     return render(request, "reports/report_preview.html", {
-        "report": report, "report_html": html, "steps": steps,
+        "report": report, "report_html": html, "steps": steps, "filing": filing,
         "can_edit": request.user.can(Perm.EDIT_RECORDS) and report.state == Report.State.DRAFT,
         "pending_return": selectors.report_pending_return(report=report),
         "history": selectors.report_steps(report=report), "archives": selectors.report_archives(report=report),

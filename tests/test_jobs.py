@@ -150,6 +150,8 @@ def test_filing_a_report_renders_its_pdfs_in_the_worker(client, demo, queued):
     response = staff.post(step, {"loaded_version": report.version})
     report.refresh_from_db()
     assert report.state == Report.State.APPROVED and response.url.endswith(f"/jobs/{queued[0]}/")
+    waiting = staff.get(reverse("reports:report_preview", kwargs={"township": demo.xilian.code, "year": 2021}))
+    assert "正在归档" in waiting.content.decode() and 'id="step-archive"' not in waiting.content.decode()
 
     jobs.run_job(queued[0])
     page = staff.get(response.url, follow=True).content.decode()
