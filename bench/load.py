@@ -177,7 +177,8 @@ def start_gunicorn(env, port, workers, threads, *, log):
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "xilian.wsgi", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--error-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)  # its own process group: the master and its workers can be killed together
     return server
 
 

@@ -4,10 +4,17 @@
 #   libharfbuzz-subset0: lets WeasyPrint subset those huge fonts quickly;
 #   postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL;
 #   poppler-utils: pdftoppm, to look at every page of a rendered report as PNG;
-#   chromium: the headless browser of the end-to-end tests (only with --with-browser).
+#   chromium: the headless browser of the end-to-end tests (only with --with-browser);
+#   nginx: the reverse proxy of the scale-out demo, bench/scaleout.py (only with --with-nginx).
 set -euo pipefail
 packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 postgresql-client poppler-utils)
-[ "${1:-}" = "--with-browser" ] && packages+=(chromium)
+for flag in "$@"; do
+  case "$flag" in
+    --with-browser) packages+=(chromium) ;;
+    --with-nginx) packages+=(nginx) ;;
+    *) echo "unknown option: $flag" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
