@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
+from kombu.exceptions import OperationalError
 
 from disputes.models import Ticket
 from reports.models import Report
@@ -160,6 +161,17 @@ def test_filing_a_report_renders_its_pdfs_in_the_worker(client, demo, queued):
         archive = report.archives.get()
     assert report.state == Report.State.ARCHIVED and "报告已归档" in page
     assert archive.pdf.read().startswith(b"%PDF") and archive.archived_by == demo.users["xilian_staff"]
+
+
+def test_when_the_broker_cannot_be_reached_the_job_says_so_and_nothing_is_written(clerk, demo, queued, monkeypatch):
+    def unreachable(job_id):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("xilian.tasks.run_job_task.delay", unreachable)
+    page = clerk.get(_upload(clerk, demo, SAMPLE.read_bytes()).url).content.decode()
+    assert "后台处理服务暂时无法连接" in page and 'http-equiv="refresh"' not in page
+    with scopes_disabled():
+        assert Job.objects.get().status == Job.Status.FAILED and not LedgerImport.objects.exists()
 
 
 def test_with_no_worker_configured_a_big_import_runs_in_the_request(clerk, demo):

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+from kombu.exceptions import OperationalError
 
 from xilian.audit import client_ip, requested_from
 from xilian.models import Job
@@ -26,6 +27,7 @@ from xilian.models import Job
 logger = logging.getLogger(__name__)
 _HANDLERS = {}
 PROGRESS_KEPT_SECONDS = 24 * 3600
+WORKER_UNREACHABLE = "后台处理服务暂时无法连接，未写入任何记录。请稍后重试；如仍不行，请联系系统管理员。"
 UNEXPECTED_FAILURE = "处理时出错，未写入任何记录。请重新操作；如仍出错，请把任务编号{pk}告诉系统管理员。"
 
 
@@ -63,13 +65,21 @@ def start_job(*, request, township, kind, title, params, file=None):
         job.file.save(file.name, file, save=False)
     job.save()
     if worker_configured():
-        from xilian.tasks import run_job_task
-
-        transaction.on_commit(lambda: run_job_task.delay(job.pk))
+        transaction.on_commit(lambda: _hand_to_worker(job))
     else:
         run_job(job.pk)
         job.refresh_from_db()
     return job
+
+
+def _hand_to_worker(job):
+    from xilian.tasks import run_job_task
+
+    try:
+        run_job_task.delay(job.pk)
+    except OperationalError:  # the broker (Redis) cannot be reached
+        logger.exception("job %s could not be handed to the worker", job.pk)
+        _finish(job, Job.Status.FAILED, WORKER_UNREACHABLE, "")
 
 
 def job_url(job):
