@@ -8,10 +8,13 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 """
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import resources
 
@@ -27,6 +30,13 @@ ROW_NUMBER = "_row"  # where a cleaned row keeps its row number in the file
 RECORD_BOOKKEEPING = ["township", "created_by", "voided_by", "voided_at", "void_reason", "version"]
 HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 2000
+# What `progress(stage, done, total)` hears: each stage's start, then about every PROGRESS_EVERY rows.
+STAGE_READ, STAGE_CHECK, STAGE_WRITE = "读取文件", "检查", "写入"
+PROGRESS_EVERY = 5000
+
+
+def _no_progress(stage, done, total):
+    pass
 
 
 @dataclass
@@ -186,11 +196,12 @@ class LedgerResource(resources.Resource):
                 accepted[normalise_header(header)] = resource_field
         return accepted
 
-    def locate_header(self, sheet):
-        """The header row (within the first rows: a title row above it is common) and {field: column index}."""
+    def locate_header(self, top):
+        """The header among the first rows, [(row number, cells)] (a title row above it is common): its index in
+        `top` and {field: column index}."""
         accepted = self._accepted_headers()
         best_row, best = None, {}
-        for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        for index, (_row_number, cells) in enumerate(top):
             found = {}
             for position, cell in enumerate(cells):
                 resource_field = accepted.get(normalise_header(cell))
@@ -203,23 +214,26 @@ class LedgerResource(resources.Resource):
             expected = "「" + "」「".join(f.column_name for f in self.columns()[:4]) + "」"
             raise FileRefused(f"找不到{self.title}台账的表头（应包含{expected}等列）。请使用“下载导入模板”中的格式。")
         if missing:
-            row_number = sheet.first_row_number + best_row
-            raise FileRefused(f"第{row_number}行的表头缺少必需的列：" + "、".join(missing) + "。")
+            raise FileRefused(f"第{top[best_row][0]}行的表头缺少必需的列：" + "、".join(missing) + "。")
         return best_row, best
 
-    def clean_rows(self, sheet, report):
-        header_index, positions = self.locate_header(sheet)
+    def clean_rows(self, sheet, report, progress=_no_progress):
+        """The sheet's rows below its header, cleaned (dicts of attribute → value, with their row number), read
+        one at a time; every bad cell becomes a RowError in `report`."""
+        numbered = sheet.numbered()
+        top = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
+        header_index, positions = self.locate_header(top)
         cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
         width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
         seen_keys, rows = {}, []
-        for index in range(header_index + 1, len(sheet.rows)):
-            cells = sheet.rows[index]
+        for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
+            if not row_number % PROGRESS_EVERY:
+                progress(STAGE_READ, row_number, sheet.height)
             if _is_blank(cells) or _is_total_row(cells) or _is_example_row(cells):
                 continue
             if len(cells) < width:
                 cells = [*cells, *[None] * (width - len(cells))]
-            row_number = sheet.first_row_number + index
             report.total_rows += 1
             values, errors = {}, []
             for attribute, clean, position, resource_field in cleaners:
@@ -257,7 +271,9 @@ class LedgerResource(resources.Resource):
     def _existing(self, rows, *, lock=False):
         """{natural key: record} for the rows' keys: the active record, or a voided one when no active one has it."""
         first = self.key[0]
-        queryset = self.model().objects.filter(township=self.township, **{f"{first}__in": {r[first] for r in rows}})
+        queryset = self.model().objects.filter(township=self.township).filter(
+            self._one_of(first, list({r[first] for r in rows}))
+        )
         if lock:
             queryset = queryset.select_for_update()
         m2m = self._m2m_names() & set(rows[0]) if rows else set()
@@ -267,6 +283,15 @@ class LedgerResource(resources.Resource):
             if key not in found or found[key].is_voided:
                 found[key] = record
         return found
+
+    def _one_of(self, name, values):
+        """`name` is one of `values`. On PostgreSQL one array parameter: a county's 200,000 keys as `__in` take
+        Django seconds to compile into as many parameters."""
+        if connection.vendor != "postgresql":
+            return Q(**{f"{name}__in": values})
+        quote = connection.ops.quote_name
+        column = f"{quote(self.model()._meta.db_table)}.{quote(self.model()._meta.get_field(name).column)}"
+        return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())
 
     def _changes(self, instance, values):
         changed = {}
@@ -365,7 +390,7 @@ class LedgerResource(resources.Resource):
             if not f.primary_key and not f.is_relation and f.name not in RECORD_BOOKKEEPING and f.editable
         ]
 
-    def _plan(self, rows, report, *, lock=False, expected=None):
+    def _plan(self, rows, report, *, lock=False, expected=None, progress=_no_progress):
         """Match every row to its record and check it against the record's rules. Rows that break them, match a
         voided record, or (with `expected`: the preview's matches) changed since the preview become errors."""
         existing = self._existing(rows, lock=lock)
@@ -373,6 +398,8 @@ class LedgerResource(resources.Resource):
             self._check_columns(rows)
         plan = []
         for index, values in enumerate(rows):
+            if not index % PROGRESS_EVERY:
+                progress(STAGE_CHECK, index, len(rows))
             instance = existing.get(self.row_key(values))
             row_number = values.get(ROW_NUMBER, index + 1)
             problems = self._match_problems(instance, expected, index)
@@ -448,24 +475,28 @@ class LedgerResource(resources.Resource):
             return [(self._column_of(self.key[0]), str(instance or ""), "自预览以来该记录已被他人修改，请重新上传预览")]
         return []
 
-    def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source=""):
+    def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source="",
+                      progress=None):
         """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport whose
         `rows` and `matched` a later commit of the same file passes back (as `rows` and `expected`): then the file
         is not cleaned again, and any record changed since the preview makes the commit refuse. A file that cannot
-        be read at all raises FileRefused."""
+        be read at all raises FileRefused. `progress(stage, done, total)`, if given, hears each stage start and
+        about every PROGRESS_EVERY rows (total None while unknown)."""
+        progress = progress or _no_progress
         report = ImportReport()
         if rows is None:
-            rows = self.clean_rows(read_sheet(content), report)
+            progress(STAGE_READ, 0, None)
+            rows = self.clean_rows(read_sheet(content), report, progress)
         else:
             report.total_rows = len(rows)
         report.rows = rows
         with transaction.atomic():
-            plan = self._plan(rows, report, lock=not dry_run, expected=expected)
+            plan = self._plan(rows, report, lock=not dry_run, expected=expected, progress=progress)
             if report.errors:
                 return report  # nothing will be written: no "将新增" for the good rows of a refused file
             self._count(plan, report)
             if not dry_run:
-                self._write(report, plan, user, audit, source)
+                self._write(report, plan, user, audit, source, progress)
         return report
 
     @staticmethod
@@ -474,14 +505,16 @@ class LedgerResource(resources.Resource):
         report.updated = sum(1 for p in plan if p.instance is not None and p.changes)
         report.unchanged = len(plan) - report.new - report.updated
 
-    def _write(self, report, plan, user, audit, source):
+    def _write(self, report, plan, user, audit, source, progress):
         model = self.model()
         now = timezone.now()
         to_create = [p.values for p in plan if p.instance is None]
         to_update = [p for p in plan if p.instance is not None and p.changes]
+        progress(STAGE_WRITE, 0, len(to_create) + len(to_update))
         created_ids = insert_rows(
             model,
-            [{"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create],
+            ({"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create),
+            progress=lambda done: progress(STAGE_WRITE, done, len(to_create) + len(to_update)),
         )
         self._link_many(created_ids, [self.m2m_values(values) for values in to_create])
         m2m_names = self._m2m_names()
