@@ -76,10 +76,9 @@ def _copy(model, rows):
     return ids
 
 
-def insert_rows(model, rows, *, progress=None):
+def insert_rows(model, rows):
     """Insert `rows` (an iterable of dicts of field name or attname → value) and return their primary keys, in order.
-    Rows are built and sent BATCH_ROWS at a time, so a large import never holds them all as COPY text or records;
-    `progress(inserted)` hears each batch."""
+    Rows are built and sent BATCH_ROWS at a time, so a large import never holds them all as COPY text or records."""
     ids = []
     rows = iter(rows)
     while batch := list(itertools.islice(rows, BATCH_ROWS)):
@@ -87,6 +86,4 @@ def insert_rows(model, rows, *, progress=None):
             ids += _copy(model, batch)
         else:
             ids += [obj.pk for obj in model.objects.bulk_create([model(**row) for row in batch], batch_size=1000)]
-        if progress is not None:
-            progress(len(ids))
     return ids

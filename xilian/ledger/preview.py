@@ -6,6 +6,7 @@ The rows are kept as JSON lines, compressed, in base64: a county's year of 200,0
 is written and read a row at a time, where one JSON document of them took 100 MB and seconds to store and parse."""
 
 import base64
+import itertools
 import json
 import zlib
 from datetime import date, datetime, timedelta
@@ -18,16 +19,33 @@ from xilian.models import LedgerImport, PreviewEncoder
 
 STALE_AFTER = timedelta(days=1)
 CHUNK = 1024 * 1024
+BATCH_ROWS = 5000  # rows decoded (and their related records fetched) at a time
 
 
 def preview_data(report):
     """What the LedgerImport keeps: the rows (PreviewEncoder writes records as keys, dates as text) and the
     versions of the records they matched ([pk, version] or None, a row's at its index)."""
-    encode = PreviewEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    compressor = zlib.compressobj(1)
-    compressed = [compressor.compress(encode(values).encode() + b"\n") for values in report.rows]
-    compressed.append(compressor.flush())
-    return {"rows": base64.b64encode(b"".join(compressed)).decode("ascii"), "matched": report.matched}
+    return report.preview()
+
+
+def rows_from_preview(resource, data):
+    """The preview's rows as the importer cleaned them (related records fetched again), read as they are used."""
+    return KeptRows(resource, data)
+
+
+class RowsKept:
+    """Rows encoded as a preview keeps them, added a batch at a time."""
+
+    def __init__(self):
+        self._encode = PreviewEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._compressor = zlib.compressobj(1)
+        self._parts = []
+
+    def add(self, rows):
+        self._parts += [self._compressor.compress(self._encode(values).encode() + b"\n") for values in rows]
+
+    def text(self):
+        return base64.b64encode(b"".join([*self._parts, self._compressor.flush()])).decode("ascii")
 
 
 def kept_rows(data):
@@ -39,6 +57,23 @@ def kept_rows(data):
         tail += decompressor.decompress(compressed[start:start + CHUNK])
         *lines, tail = tail.split(b"\n")
         yield from map(json.loads, lines)
+
+
+class KeptRows:
+    """A preview's rows, decoded BATCH_ROWS at a time when iterated; as many as its matches."""
+
+    def __init__(self, resource, data):
+        self.model = resource.model()
+        self.data = data
+
+    def __len__(self):
+        return len(self.data["matched"])
+
+    def __iter__(self):
+        rows = kept_rows(self.data)
+        while batch := list(itertools.islice(rows, BATCH_ROWS)):
+            _decode(self.model, batch)
+            yield from batch
 
 
 def _decoder(model_field):
@@ -64,11 +99,9 @@ def _related(model, rows, name, kind):
     return model._base_manager.in_bulk(pks)
 
 
-def rows_from_preview(resource, data):
-    """The preview's rows as the importer cleaned them (related records fetched again)."""
-    rows = list(kept_rows(data))
-    model = resource.model()
-    names = set().union(*rows) if rows else set()
+def _decode(model, rows):
+    """Turn the kept values of `rows` back into the cleaned ones, in place: one query per relation."""
+    names = set().union(*rows)
     for name in names:
         try:
             decoder = _decoder(model._meta.get_field(name))
@@ -87,7 +120,6 @@ def rows_from_preview(resource, data):
             value = values.get(name)
             if value is not None:
                 values[name] = [by_pk[pk] for pk in value] if kind == "many" else by_pk[value]
-    return rows
 
 
 def discard_stale_previews():

@@ -9,6 +9,7 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 
 import functools
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils import timezone
 from import_export import resources
 
 from xilian.ledger.bulk import insert_rows
+from xilian.ledger.preview import KeptRows, RowsKept
 from xilian.ledger.reading import FileRefused, read_sheet
 from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
 from xilian.records import state_reachable
@@ -30,6 +32,7 @@ ROW_NUMBER = "_row"  # where a cleaned row keeps its row number in the file
 RECORD_BOOKKEEPING = ["township", "created_by", "voided_by", "voided_at", "void_reason", "version"]
 HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 2000
+BATCH_ROWS = 5000  # rows checked, kept or written at a time
 # What `progress(stage, done, total)` hears: each stage's start, then about every PROGRESS_EVERY rows.
 STAGE_READ, STAGE_CHECK, STAGE_WRITE = "读取文件", "检查", "写入"
 PROGRESS_EVERY = 5000
@@ -37,6 +40,12 @@ PROGRESS_EVERY = 5000
 
 def _no_progress(stage, done, total):
     pass
+
+
+def _batches(rows, size):
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 @dataclass
@@ -70,8 +79,12 @@ class ImportReport:
     created_ids: list = field(default_factory=list)
     updated_ids: list = field(default_factory=list)
     committed: bool = False
-    rows: list = field(default_factory=list, repr=False)
+    kept: str = field(default="", repr=False)  # a clean preview's rows, as preview.RowsKept encodes them
     matched: list = field(default_factory=list, repr=False)  # [pk, version] of each row's record, or None
+
+    def preview(self):
+        """What a LedgerImport keeps of a clean preview until its confirm."""
+        return {"rows": self.kept, "matched": self.matched}
 
     @property
     def is_clean(self):
@@ -218,18 +231,18 @@ class LedgerResource(resources.Resource):
         return best_row, best
 
     def clean_rows(self, sheet, report, progress=_no_progress):
-        """The sheet's rows below its header, cleaned (dicts of attribute → value, with their row number), read
-        one at a time; every bad cell becomes a RowError in `report`."""
+        """The good rows below the sheet's header, cleaned (dicts of attribute → value, with their row number), one
+        at a time as they are read; every bad cell becomes a RowError in `report`."""
         numbered = sheet.numbered()
         top = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
         header_index, positions = self.locate_header(top)
         cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
         width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
-        seen_keys, rows = {}, []
+        seen_keys = {}
         for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
             if not row_number % PROGRESS_EVERY:
-                progress(STAGE_READ, row_number, sheet.height)
+                progress(STAGE_CHECK, row_number, sheet.height)
             if _is_blank(cells) or _is_total_row(cells) or _is_example_row(cells):
                 continue
             if len(cells) < width:
@@ -255,8 +268,7 @@ class LedgerResource(resources.Resource):
                 report.errors += errors
             else:
                 values[ROW_NUMBER] = row_number
-                rows.append(values)
-        return rows
+                yield values
 
     @staticmethod
     def _shown(resource_field, raw):
@@ -390,16 +402,15 @@ class LedgerResource(resources.Resource):
             if not f.primary_key and not f.is_relation and f.name not in RECORD_BOOKKEEPING and f.editable
         ]
 
-    def _plan(self, rows, report, *, lock=False, expected=None, progress=_no_progress):
-        """Match every row to its record and check it against the record's rules. Rows that break them, match a
-        voided record, or (with `expected`: the preview's matches) changed since the preview become errors."""
+    def _plan(self, rows, report, *, lock=False, expected=None):
+        """Match a batch of rows to their records and check them against the record's rules. Rows that break them,
+        match a voided record, or (with `expected`: the preview's matches of these rows) changed since the preview
+        become errors. Returns the plan and the rows' matches ([pk, version] or None)."""
         existing = self._existing(rows, lock=lock)
         if expected is None:
             self._check_columns(rows)
         plan = []
         for index, values in enumerate(rows):
-            if not index % PROGRESS_EVERY:
-                progress(STAGE_CHECK, index, len(rows))
             instance = existing.get(self.row_key(values))
             row_number = values.get(ROW_NUMBER, index + 1)
             problems = self._match_problems(instance, expected, index)
@@ -428,12 +439,11 @@ class LedgerResource(resources.Resource):
                 report.errors += [RowError(row_number, *problem) for problem in problems]
             else:
                 plan.append(PlannedRow(values, instance, changes, before, previous_state))
-        report.errors.sort(key=lambda error: error.row)
-        report.matched = [
+        matched = [
             None if (instance := existing.get(self.row_key(values))) is None else [instance.pk, instance.version]
             for values in rows
         ]
-        return plan
+        return plan, matched
 
     def _new_record(self, values):
         """The row's values as an unsaved record, to check against the model's rules. A preview checks every row,
@@ -478,43 +488,79 @@ class LedgerResource(resources.Resource):
     def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source="",
                       progress=None):
         """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport whose
-        `rows` and `matched` a later commit of the same file passes back (as `rows` and `expected`): then the file
-        is not cleaned again, and any record changed since the preview makes the commit refuse. A file that cannot
-        be read at all raises FileRefused. `progress(stage, done, total)`, if given, hears each stage start and
-        about every PROGRESS_EVERY rows (total None while unknown)."""
+        `kept` rows and `matched` a later commit of the same file passes back (read back by rows_from_preview, as
+        `rows` and `expected`): then the file is not cleaned again, and any record changed since the preview makes
+        the commit refuse. A file that cannot be read at all raises FileRefused. `progress(stage, done, total)`, if
+        given, hears each stage start and about every PROGRESS_EVERY rows (total None while unknown).
+
+        Rows go BATCH_ROWS at a time from the file through the checks into the kept rows, and from the kept rows
+        into the database: a county's year is never held whole."""
         progress = progress or _no_progress
         report = ImportReport()
-        if rows is None:
-            progress(STAGE_READ, 0, None)
-            rows = self.clean_rows(read_sheet(content), report, progress)
-        else:
-            report.total_rows = len(rows)
-        report.rows = rows
         with transaction.atomic():
-            plan = self._plan(rows, report, lock=not dry_run, expected=expected, progress=progress)
-            if report.errors:
-                return report  # nothing will be written: no "将新增" for the good rows of a refused file
-            self._count(plan, report)
-            if not dry_run:
-                self._write(report, plan, user, audit, source, progress)
+            if rows is None:
+                progress(STAGE_READ, 0, None)
+                self._check_file(read_sheet(content), report, lock=not dry_run, progress=progress)
+                if dry_run or report.errors:
+                    return report
+                rows, expected = KeptRows(self, report.preview()), report.matched
+            else:
+                report.total_rows = len(rows)
+            self._commit(rows, expected, report, user=user, audit=audit, source=source, progress=progress)
         return report
 
-    @staticmethod
-    def _count(plan, report):
-        report.new = sum(1 for p in plan if p.instance is None)
-        report.updated = sum(1 for p in plan if p.instance is not None and p.changes)
-        report.unchanged = len(plan) - report.new - report.updated
+    def _check_file(self, sheet, report, *, lock, progress):
+        """Clean and check every row; the good ones are kept (compressed) with their matches. Counts only for a
+        clean file: no "将新增" for the good rows of a refused one."""
+        progress(STAGE_CHECK, 0, sheet.height)
+        kept, counts = RowsKept(), Counter()
+        for batch in _batches(self.clean_rows(sheet, report, progress), BATCH_ROWS):
+            plan, matched = self._plan(batch, report, lock=lock)
+            report.matched += matched
+            counts.update(self._kind_of(planned) for planned in plan)
+            kept.add(batch)
+        report.errors.sort(key=lambda error: error.row)
+        if not report.errors:
+            report.kept = kept.text()
+            report.new, report.updated, report.unchanged = counts["new"], counts["updated"], counts["unchanged"]
 
-    def _write(self, report, plan, user, audit, source, progress):
+    def _commit(self, rows, expected, report, *, user, audit, source, progress):
+        """Write the rows batch by batch, each matched again under lock against the preview's `expected` matches;
+        any record changed since the preview rolls everything back, the other batches still checked so that every
+        such row is named."""
+        progress(STAGE_WRITE, 0, report.total_rows)
+        counts, created, updated, done = Counter(), [], [], 0
+        for batch in _batches(rows, BATCH_ROWS):
+            plan, _ = self._plan(batch, report, lock=True, expected=expected[done:done + len(batch)])
+            done += len(batch)
+            if not report.errors:
+                counts.update(self._kind_of(planned) for planned in plan)
+                self._write(report, plan, user, source, created, updated)
+            progress(STAGE_WRITE, done, report.total_rows)
+        if report.errors:
+            report.errors.sort(key=lambda error: error.row)
+            report.created_ids, report.updated_ids = [], []
+            transaction.set_rollback(True)
+            return
+        report.new, report.updated, report.unchanged = counts["new"], counts["updated"], counts["unchanged"]
+        report.committed = True
+        if audit is not None:
+            audit(created=created, updated=updated, report=report)
+
+    @staticmethod
+    def _kind_of(planned):
+        return "new" if planned.instance is None else "updated" if planned.changes else "unchanged"
+
+    def _write(self, report, plan, user, source, created, updated):
+        """Write one batch's plan; `created` gains (pk, description) and `updated` (record, before, changes) for
+        the audit."""
         model = self.model()
         now = timezone.now()
         to_create = [p.values for p in plan if p.instance is None]
         to_update = [p for p in plan if p.instance is not None and p.changes]
-        progress(STAGE_WRITE, 0, len(to_create) + len(to_update))
         created_ids = insert_rows(
             model,
             ({"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create),
-            progress=lambda done: progress(STAGE_WRITE, done, len(to_create) + len(to_update)),
         )
         self._link_many(created_ids, [self.m2m_values(values) for values in to_create])
         m2m_names = self._m2m_names()
@@ -531,15 +577,10 @@ class LedgerResource(resources.Resource):
             self._relink_many([(p.instance, p.changes) for p in to_update])
         moved = [(p.instance, p.previous_state) for p in to_update if "state" in p.changes]
         self.record_import_steps(moved=moved, user=user, source=source)
-        report.created_ids = created_ids
-        report.updated_ids = [p.instance.pk for p in to_update]
-        report.committed = True
-        if audit is not None:
-            audit(
-                created=list(zip(created_ids, to_create, strict=True)),
-                updated=[(p.instance, p.before, p.changes) for p in to_update],
-                report=report,
-            )
+        report.created_ids += created_ids
+        report.updated_ids += [p.instance.pk for p in to_update]
+        created += zip(created_ids, map(self.describe, to_create), strict=True)
+        updated += [(p.instance, p.before, p.changes) for p in to_update]
 
     def record_import_steps(self, *, moved, user, source):
         """Hook: a dated step "导入" for each matched record whose state the import moved ([(record, old state)]).

@@ -37,12 +37,12 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
         "ip_address": ip_address,
         "detail": {"导入批次": import_row.pk},
     }
-    for pk, values in created:
+    for pk, description in created:
         yield {
             **common,
             "action": AuditLog.Action.CREATE,
             "object_id": str(pk),
-            "object_repr": resource.describe(values)[:200],
+            "object_repr": description[:200],
         }
     for instance, before, changes in updated:
         after = {name: _audit_value(value) for name, value in changes.items() if name not in excluded}
