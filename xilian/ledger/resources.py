@@ -109,21 +109,12 @@ def _is_empty(cell):
     return cell is None or cell == "" or (type(cell) is str and not cell.strip())
 
 
-def _is_blank(cells):
-    return all(_is_empty(c) for c in cells)
-
-
-def _first_text(cells):
-    first = next((c for c in cells if not _is_empty(c)), "")
-    return plain_text(first).replace(" ", "") if type(first) is str else ""
-
-
-def _is_total_row(cells):
-    return _first_text(cells).startswith(TOTAL_ROW_LABELS)
-
-
-def _is_example_row(cells):
-    return _first_text(cells).startswith(EXAMPLE_ROW_MARK)
+def _is_skipped(cells):
+    """A blank row, a total row (合计…) or the import template's example row: no record."""
+    first = next((c for c in cells if not _is_empty(c)), None)
+    if first is None:
+        return True
+    return type(first) is str and plain_text(first).replace(" ", "").startswith((*TOTAL_ROW_LABELS, EXAMPLE_ROW_MARK))
 
 
 class LedgerResource(resources.Resource):
@@ -243,7 +234,7 @@ class LedgerResource(resources.Resource):
         for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
             if not row_number % PROGRESS_EVERY:
                 progress(STAGE_CHECK, row_number, sheet.height)
-            if _is_blank(cells) or _is_total_row(cells) or _is_example_row(cells):
+            if _is_skipped(cells):
                 continue
             if len(cells) < width:
                 cells = [*cells, *[None] * (width - len(cells))]
@@ -452,13 +443,12 @@ class LedgerResource(resources.Resource):
         if record is None:
             record = self._scratch_record = self.model()(township=self.township)
         fields, defaults = self._record_layout()
-        given = self.model_values(values)
         state = record.__dict__
         related = {"township": self.township}
         for model_field, default in zip(fields, defaults, strict=True):
             if model_field.name == "township":
                 continue
-            value = given.get(model_field.name, default)
+            value = values.get(model_field.name, default)
             if model_field.is_relation and value is not None and not isinstance(value, int):
                 related[model_field.name] = value
                 value = value.pk
