@@ -63,39 +63,43 @@ SUBJECTS = ["环境保护", "市场监管", "城乡建设", "社会保障", "交
 SATISFACTION = ["满意", "满意", "满意", "基本满意", "不满意", "未回访"]
 
 
-def generate_xlsx(rows, path):
-    from openpyxl import Workbook
-
+def ticket_rows(rows):
+    """The platform's export of `rows` tickets: a title row, the headers, then the tickets (the same for a seed)."""
     rng = random.Random(2021)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("工单")
-    sheet.append(["徐闻县12345政务服务便民热线工单明细表（西连镇）"])
-    sheet.append(HEADERS)
+    yield ["徐闻县12345政务服务便民热线工单明细表（西连镇）"]
+    yield HEADERS
     start = datetime(2021, 1, 4, 8, 0)
     for n in range(1, rows + 1):
         received = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 360))
         request_type, days = rng.choice(TYPES)
         village = rng.choice(VILLAGES)
         subject = rng.choice(SUBJECTS)
-        sheet.append(
-            [
-                f"XW{received:%Y%m%d}{n:06d}",
-                received,
-                rng.choice(["电话", "网站", "微信"]),
-                request_type,
-                subject,
-                f"{subject}问题",
-                f"{village}群众反映{subject}问题，请相关部门核实处理。",
-                "林霞勇",
-                f"139{rng.randrange(10**8):08d}",
-                village,
-                "西连镇人民政府",
-                received + timedelta(days=days + 4),
-                received + timedelta(days=rng.randrange(1, days + 3), hours=3),
-                "已办结",
-                rng.choice(SATISFACTION),
-            ]
-        )
+        yield [
+            f"XW{received:%Y%m%d}{n:06d}",
+            received,
+            rng.choice(["电话", "网站", "微信"]),
+            request_type,
+            subject,
+            f"{subject}问题",
+            f"{village}群众反映{subject}问题，请相关部门核实处理。",
+            "林霞勇",
+            f"139{rng.randrange(10**8):08d}",
+            village,
+            "西连镇人民政府",
+            received + timedelta(days=days + 4),
+            received + timedelta(days=rng.randrange(1, days + 3), hours=3),
+            "已办结",
+            rng.choice(SATISFACTION),
+        ]
+
+
+def generate_xlsx(rows, path):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("工单")
+    for cells in ticket_rows(rows):
+        sheet.append(cells)
     workbook.save(path)
 
 

@@ -1,11 +1,13 @@
 """Importing ledgers: every sample file, every habit of real files, all-or-nothing, no duplicates, audit."""
 
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django_scopes import scope, scopes_disabled
 from openpyxl import Workbook
 
@@ -13,6 +15,8 @@ from disputes.ledgers import DisputeResource, TicketResource
 from disputes.models import Dispute, Ticket
 from publicity.ledgers import EventResource, StudyResource
 from publicity.models import Event, Study
+from xilian.ledger import resources
+from xilian.ledger.preview import preview_data, rows_from_preview
 from xilian.ledger.reading import FileRefused
 from xilian.ledger.services import ledger_import
 from xilian.models import AuditLog
@@ -254,3 +258,33 @@ def test_resources_of_two_townships_share_no_villages(demo):
     assert xilian.fields["village"].widget.clean("迈谷村").township == demo.xilian
     with pytest.raises(ValueError, match="不是迈陈镇的村"):
         maichen.fields["village"].widget.clean("迈谷村")
+
+
+def test_progress_hears_each_stage_start_and_rising_counts(demo, monkeypatch):
+    monkeypatch.setattr(resources, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(resources, "BATCH_ROWS", 3)
+    heard = []
+    content = xlsx([TICKET_HEADER, *(ticket_row(f"XW{n}") for n in range(7))])
+    with scope(township=demo.xilian):
+        report = ledger_import(resource=TicketResource(demo.xilian), content=content, filename="台账.xlsx",
+                               dry_run=False, progress=lambda *call: heard.append(call))
+    assert report.committed and count(Ticket, demo.xilian) == 7
+    assert heard == [
+        ("读取文件", 0, None),
+        ("检查", 0, 8), ("检查", 2, 8), ("检查", 4, 8), ("检查", 6, 8), ("检查", 8, 8),
+        ("写入", 0, 7), ("写入", 3, 7), ("写入", 6, 7), ("写入", 7, 7),
+    ]
+
+
+def test_batches_written_before_a_changed_record_is_met_are_rolled_back(demo, monkeypatch):
+    monkeypatch.setattr(resources, "BATCH_ROWS", 1)
+    run(TicketResource, demo.xilian, xlsx([TICKET_HEADER, ticket_row("XW2")]))
+    content = xlsx([TICKET_HEADER, ticket_row("XW0"), ticket_row("XW1"), ticket_row("XW2", village="东岭村")])
+    kept = json.loads(json.dumps(preview_data(run(TicketResource, demo.xilian, content, commit=False))))
+    with scope(township=demo.xilian):
+        Ticket.objects.filter(ticket_number="XW2").update(version=F("version") + 1)
+        resource = TicketResource(demo.xilian)
+        report = ledger_import(resource=resource, content=content, filename="台账.xlsx", dry_run=False,
+                               rows=rows_from_preview(resource, kept), expected=kept["matched"])
+        assert not report.committed and [(e.row, e.column) for e in report.errors] == [(4, "工单编号")]
+        assert list(Ticket.objects.values_list("ticket_number", flat=True)) == ["XW2"]

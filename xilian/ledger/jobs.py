@@ -39,7 +39,7 @@ def preview_upload(*, resource, kind, content, original_name, user, file=None, s
     """Check the file (a dry run) and keep it with the outcome: the LedgerImport whose page is the preview. A file
     that cannot be read at all raises FileRefused and nothing is kept. `file` is the upload to store, or
     `stored_name` the name of the copy already stored (a job's)."""
-    report = ledger_import(resource=resource, content=content, filename=original_name)
+    report = ledger_import(resource=resource, content=content, filename=original_name, progress=progress)
     discard_stale_previews()
     row = LedgerImport(township=resource.township, kind=kind, original_name=original_name[:255],
                        sha256=file_digest(content), size=len(content), uploaded_by=user)
@@ -62,7 +62,7 @@ def _claim(pk, kind):
     )
 
 
-def _commit(resource, pk, kind, *, user, request):
+def _commit(resource, pk, kind, *, user, request, progress):
     """Confirm a clean preview: the rows it kept, written all or nothing; the record versions it saw must still
     be the current ones. None when it was committed already."""
     if not _claim(pk, kind):
@@ -84,6 +84,7 @@ def _commit(resource, pk, kind, *, user, request):
         user=user,
         request=request,
         dry_run=False,
+        progress=progress,
     )
     if not report.committed:
         raise ChangedSincePreview(report)
@@ -93,12 +94,12 @@ def _commit(resource, pk, kind, *, user, request):
     return report
 
 
-def confirm_import(*, resource, pk, kind, request=None, user=None):
+def confirm_import(*, resource, pk, kind, request=None, user=None, progress=None):
     """Commit a previewed import; returns (message, whether it wrote now). Raises ConfirmRefused, with nothing
     written, when the preview has errors, expired, or its records changed since."""
     try:
         with transaction.atomic():
-            report = _commit(resource, pk, kind, user=user, request=request)
+            report = _commit(resource, pk, kind, user=user, request=request, progress=progress)
     except ChangedSincePreview as changed:
         row = LedgerImport.objects.defer("preview").get(pk=pk)
         _remember(row, changed.report)
@@ -120,7 +121,6 @@ def _preview_url(job, pk):
 @job_handler("ledger_preview")
 def preview_job(job, progress):
     resource = resource_class(job.params["kind"])(job.township)
-    progress("读取并检查文件")
     with job.file.open("rb") as stored:
         content = stored.read()
     try:
@@ -136,9 +136,9 @@ def preview_job(job, progress):
 def commit_job(job, progress):
     resource = resource_class(job.params["kind"])(job.township)
     pk = job.params["import"]
-    progress("写入记录")
     try:
-        message, _ = confirm_import(resource=resource, pk=pk, kind=job.params["kind"], user=job.requested_by)
+        message, _ = confirm_import(resource=resource, pk=pk, kind=job.params["kind"], user=job.requested_by,
+                                    progress=progress)
     except ConfirmRefused as refused:
         raise JobRefused(str(refused), result_url=_preview_url(job, pk)) from None
     return JobResult(message, _preview_url(job, pk))

@@ -3,12 +3,14 @@
 
 calamine fills the whole rectangle from A1 to the farthest cell (about 30 bytes a cell), so a 5 KB workbook with one
 cell at XFD1048576 would take many gigabytes: the extent of every sheet is measured from its XML before calamine
-reads a cell (see measure_workbook)."""
+reads a cell (see measure_workbook). Rows are then handed out one at a time (a county's year is 200,000 of them):
+never all at once as Python lists."""
 
 import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import python_calamine
@@ -38,12 +40,19 @@ class FileRefused(Exception):
 
 @dataclass
 class Sheet:
-    rows: list  # lists of cell values
-    first_row_number: int = 1  # the number Excel shows for rows[0]
+    """A sheet whose rows (lists of cell values, the first one Excel's row 1) are read one at a time, afresh on each
+    call of `source`."""
+
+    source: Callable[[], Iterator[list]]
+    height: int  # the number of rows
 
     def numbered(self):
-        for index, cells in enumerate(self.rows):
-            yield self.first_row_number + index, cells
+        """(the row number Excel shows, cells) for each row."""
+        return enumerate(self.source(), start=1)
+
+    @property
+    def rows(self):
+        return list(self.source())
 
 
 def read_sheet(content: bytes) -> Sheet:
@@ -92,8 +101,8 @@ def _read_workbook(content, kind):
     # An .xls has no XML to measure first; its rectangle is at most 65,536 × 256 cells, refused here before
     # to_python turns it into Python objects.
     _check_extent(sheet.height, sheet.width)
-    rows = sheet.to_python(skip_empty_area=False)
-    return Sheet(rows=rows, first_row_number=sheet.start[0] + 1 if sheet.start else 1)
+    # iter_rows starts at row 1 (the empty rows above the first cell included) and converts a row when asked.
+    return Sheet(source=sheet.iter_rows, height=(sheet.start[0] if sheet.start else 0) + sheet.height)
 
 
 def _check_extent(height, width, cells=0):
@@ -259,13 +268,16 @@ def _read_csv(content):
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     if text.count(delimiter) + text.count("\n") > MAX_CELLS:  # bounds the cells before any row is built
         raise FileRefused(SHEET_TOO_BIG)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    try:
-        for cells in reader:
-            if len(rows) == MAX_ROWS or len(cells) > MAX_COLUMNS:
+
+    def source():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    height = 0
+    try:  # one pass keeping nothing, so every row is known to fit before any is used
+        for cells in source():
+            if height == MAX_ROWS or len(cells) > MAX_COLUMNS:
                 raise FileRefused(SHEET_TOO_BIG)
-            rows.append(cells)
+            height += 1
     except csv.Error:  # in the default, non-strict mode the reader raises only for a field over the limit
         raise FileRefused(CSV_FIELD_TOO_LONG) from None
-    return Sheet(rows=rows)
+    return Sheet(source=source, height=height)

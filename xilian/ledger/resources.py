@@ -8,14 +8,19 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 """
 
 import functools
+import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import resources
 
 from xilian.ledger.bulk import insert_rows
+from xilian.ledger.preview import KeptRows, RowsKept
 from xilian.ledger.reading import FileRefused, read_sheet
 from xilian.ledger.widgets import MaskedPhoneWidget, VillageWidget, plain_text
 from xilian.records import state_reachable
@@ -27,6 +32,20 @@ ROW_NUMBER = "_row"  # where a cleaned row keeps its row number in the file
 RECORD_BOOKKEEPING = ["township", "created_by", "voided_by", "voided_at", "void_reason", "version"]
 HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 2000
+BATCH_ROWS = 5000  # rows checked, kept or written at a time
+# What `progress(stage, done, total)` hears: each stage's start, then about every PROGRESS_EVERY rows.
+STAGE_READ, STAGE_CHECK, STAGE_WRITE = "读取文件", "检查", "写入"
+PROGRESS_EVERY = 5000
+
+
+def _no_progress(stage, done, total):
+    pass
+
+
+def _batches(rows, size):
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 @dataclass
@@ -60,8 +79,12 @@ class ImportReport:
     created_ids: list = field(default_factory=list)
     updated_ids: list = field(default_factory=list)
     committed: bool = False
-    rows: list = field(default_factory=list, repr=False)
+    kept: str = field(default="", repr=False)  # a clean preview's rows, as preview.RowsKept encodes them
     matched: list = field(default_factory=list, repr=False)  # [pk, version] of each row's record, or None
+
+    def preview(self):
+        """What a LedgerImport keeps of a clean preview until its confirm."""
+        return {"rows": self.kept, "matched": self.matched}
 
     @property
     def is_clean(self):
@@ -86,21 +109,12 @@ def _is_empty(cell):
     return cell is None or cell == "" or (type(cell) is str and not cell.strip())
 
 
-def _is_blank(cells):
-    return all(_is_empty(c) for c in cells)
-
-
-def _first_text(cells):
-    first = next((c for c in cells if not _is_empty(c)), "")
-    return plain_text(first).replace(" ", "") if type(first) is str else ""
-
-
-def _is_total_row(cells):
-    return _first_text(cells).startswith(TOTAL_ROW_LABELS)
-
-
-def _is_example_row(cells):
-    return _first_text(cells).startswith(EXAMPLE_ROW_MARK)
+def _is_skipped(cells):
+    """A blank row, a total row (合计…) or the import template's example row: no record."""
+    first = next((c for c in cells if not _is_empty(c)), None)
+    if first is None:
+        return True
+    return type(first) is str and plain_text(first).replace(" ", "").startswith((*TOTAL_ROW_LABELS, EXAMPLE_ROW_MARK))
 
 
 class LedgerResource(resources.Resource):
@@ -186,11 +200,12 @@ class LedgerResource(resources.Resource):
                 accepted[normalise_header(header)] = resource_field
         return accepted
 
-    def locate_header(self, sheet):
-        """The header row (within the first rows: a title row above it is common) and {field: column index}."""
+    def locate_header(self, top):
+        """The header among the first rows, [(row number, cells)] (a title row above it is common): its index in
+        `top` and {field: column index}."""
         accepted = self._accepted_headers()
         best_row, best = None, {}
-        for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        for index, (_row_number, cells) in enumerate(top):
             found = {}
             for position, cell in enumerate(cells):
                 resource_field = accepted.get(normalise_header(cell))
@@ -203,23 +218,26 @@ class LedgerResource(resources.Resource):
             expected = "「" + "」「".join(f.column_name for f in self.columns()[:4]) + "」"
             raise FileRefused(f"找不到{self.title}台账的表头（应包含{expected}等列）。请使用“下载导入模板”中的格式。")
         if missing:
-            row_number = sheet.first_row_number + best_row
-            raise FileRefused(f"第{row_number}行的表头缺少必需的列：" + "、".join(missing) + "。")
+            raise FileRefused(f"第{top[best_row][0]}行的表头缺少必需的列：" + "、".join(missing) + "。")
         return best_row, best
 
-    def clean_rows(self, sheet, report):
-        header_index, positions = self.locate_header(sheet)
+    def clean_rows(self, sheet, report, progress=_no_progress):
+        """The good rows below the sheet's header, cleaned (dicts of attribute → value, with their row number), one
+        at a time as they are read; every bad cell becomes a RowError in `report`."""
+        numbered = sheet.numbered()
+        top = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
+        header_index, positions = self.locate_header(top)
         cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
         width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
-        seen_keys, rows = {}, []
-        for index in range(header_index + 1, len(sheet.rows)):
-            cells = sheet.rows[index]
-            if _is_blank(cells) or _is_total_row(cells) or _is_example_row(cells):
+        seen_keys = {}
+        for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
+            if not row_number % PROGRESS_EVERY:
+                progress(STAGE_CHECK, row_number, sheet.height)
+            if _is_skipped(cells):
                 continue
             if len(cells) < width:
                 cells = [*cells, *[None] * (width - len(cells))]
-            row_number = sheet.first_row_number + index
             report.total_rows += 1
             values, errors = {}, []
             for attribute, clean, position, resource_field in cleaners:
@@ -241,8 +259,7 @@ class LedgerResource(resources.Resource):
                 report.errors += errors
             else:
                 values[ROW_NUMBER] = row_number
-                rows.append(values)
-        return rows
+                yield values
 
     @staticmethod
     def _shown(resource_field, raw):
@@ -257,7 +274,9 @@ class LedgerResource(resources.Resource):
     def _existing(self, rows, *, lock=False):
         """{natural key: record} for the rows' keys: the active record, or a voided one when no active one has it."""
         first = self.key[0]
-        queryset = self.model().objects.filter(township=self.township, **{f"{first}__in": {r[first] for r in rows}})
+        queryset = self.model().objects.filter(township=self.township).filter(
+            self._one_of(first, list({r[first] for r in rows}))
+        )
         if lock:
             queryset = queryset.select_for_update()
         m2m = self._m2m_names() & set(rows[0]) if rows else set()
@@ -267,6 +286,15 @@ class LedgerResource(resources.Resource):
             if key not in found or found[key].is_voided:
                 found[key] = record
         return found
+
+    def _one_of(self, name, values):
+        """`name` is one of `values`. On PostgreSQL one array parameter: a county's 200,000 keys as `__in` take
+        Django seconds to compile into as many parameters."""
+        if connection.vendor != "postgresql":
+            return Q(**{f"{name}__in": values})
+        quote = connection.ops.quote_name
+        column = f"{quote(self.model()._meta.db_table)}.{quote(self.model()._meta.get_field(name).column)}"
+        return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())
 
     def _changes(self, instance, values):
         changed = {}
@@ -366,8 +394,9 @@ class LedgerResource(resources.Resource):
         ]
 
     def _plan(self, rows, report, *, lock=False, expected=None):
-        """Match every row to its record and check it against the record's rules. Rows that break them, match a
-        voided record, or (with `expected`: the preview's matches) changed since the preview become errors."""
+        """Match a batch of rows to their records and check them against the record's rules. Rows that break them,
+        match a voided record, or (with `expected`: the preview's matches of these rows) changed since the preview
+        become errors. Returns the plan and the rows' matches ([pk, version] or None)."""
         existing = self._existing(rows, lock=lock)
         if expected is None:
             self._check_columns(rows)
@@ -401,12 +430,11 @@ class LedgerResource(resources.Resource):
                 report.errors += [RowError(row_number, *problem) for problem in problems]
             else:
                 plan.append(PlannedRow(values, instance, changes, before, previous_state))
-        report.errors.sort(key=lambda error: error.row)
-        report.matched = [
+        matched = [
             None if (instance := existing.get(self.row_key(values))) is None else [instance.pk, instance.version]
             for values in rows
         ]
-        return plan
+        return plan, matched
 
     def _new_record(self, values):
         """The row's values as an unsaved record, to check against the model's rules. A preview checks every row,
@@ -415,13 +443,12 @@ class LedgerResource(resources.Resource):
         if record is None:
             record = self._scratch_record = self.model()(township=self.township)
         fields, defaults = self._record_layout()
-        given = self.model_values(values)
         state = record.__dict__
         related = {"township": self.township}
         for model_field, default in zip(fields, defaults, strict=True):
             if model_field.name == "township":
                 continue
-            value = given.get(model_field.name, default)
+            value = values.get(model_field.name, default)
             if model_field.is_relation and value is not None and not isinstance(value, int):
                 related[model_field.name] = value
                 value = value.pk
@@ -448,40 +475,82 @@ class LedgerResource(resources.Resource):
             return [(self._column_of(self.key[0]), str(instance or ""), "自预览以来该记录已被他人修改，请重新上传预览")]
         return []
 
-    def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source=""):
+    def import_ledger(self, content, *, rows=None, expected=None, user=None, dry_run=True, audit=None, source="",
+                      progress=None):
         """Preview (dry_run) or commit a whole file. Any bad row → nothing is written. Returns an ImportReport whose
-        `rows` and `matched` a later commit of the same file passes back (as `rows` and `expected`): then the file
-        is not cleaned again, and any record changed since the preview makes the commit refuse. A file that cannot
-        be read at all raises FileRefused."""
+        `kept` rows and `matched` a later commit of the same file passes back (read back by rows_from_preview, as
+        `rows` and `expected`): then the file is not cleaned again, and any record changed since the preview makes
+        the commit refuse. A file that cannot be read at all raises FileRefused. `progress(stage, done, total)`, if
+        given, hears each stage start and about every PROGRESS_EVERY rows (total None while unknown).
+
+        Rows go BATCH_ROWS at a time from the file through the checks into the kept rows, and from the kept rows
+        into the database: a county's year is never held whole."""
+        progress = progress or _no_progress
         report = ImportReport()
-        if rows is None:
-            rows = self.clean_rows(read_sheet(content), report)
-        else:
-            report.total_rows = len(rows)
-        report.rows = rows
         with transaction.atomic():
-            plan = self._plan(rows, report, lock=not dry_run, expected=expected)
-            if report.errors:
-                return report  # nothing will be written: no "将新增" for the good rows of a refused file
-            self._count(plan, report)
-            if not dry_run:
-                self._write(report, plan, user, audit, source)
+            if rows is None:
+                progress(STAGE_READ, 0, None)
+                self._check_file(read_sheet(content), report, lock=not dry_run, progress=progress)
+                if dry_run or report.errors:
+                    return report
+                rows, expected = KeptRows(self, report.preview()), report.matched
+            else:
+                report.total_rows = len(rows)
+            self._commit(rows, expected, report, user=user, audit=audit, source=source, progress=progress)
         return report
 
-    @staticmethod
-    def _count(plan, report):
-        report.new = sum(1 for p in plan if p.instance is None)
-        report.updated = sum(1 for p in plan if p.instance is not None and p.changes)
-        report.unchanged = len(plan) - report.new - report.updated
+    def _check_file(self, sheet, report, *, lock, progress):
+        """Clean and check every row; the good ones are kept (compressed) with their matches. Counts only for a
+        clean file: no "将新增" for the good rows of a refused one."""
+        progress(STAGE_CHECK, 0, sheet.height)
+        kept, counts = RowsKept(), Counter()
+        for batch in _batches(self.clean_rows(sheet, report, progress), BATCH_ROWS):
+            plan, matched = self._plan(batch, report, lock=lock)
+            report.matched += matched
+            counts.update(self._kind_of(planned) for planned in plan)
+            kept.add(batch)
+        report.errors.sort(key=lambda error: error.row)
+        if not report.errors:
+            report.kept = kept.text()
+            report.new, report.updated, report.unchanged = counts["new"], counts["updated"], counts["unchanged"]
 
-    def _write(self, report, plan, user, audit, source):
+    def _commit(self, rows, expected, report, *, user, audit, source, progress):
+        """Write the rows batch by batch, each matched again under lock against the preview's `expected` matches;
+        any record changed since the preview rolls everything back, the other batches still checked so that every
+        such row is named."""
+        progress(STAGE_WRITE, 0, report.total_rows)
+        counts, created, updated, done = Counter(), [], [], 0
+        for batch in _batches(rows, BATCH_ROWS):
+            plan, _ = self._plan(batch, report, lock=True, expected=expected[done:done + len(batch)])
+            done += len(batch)
+            if not report.errors:
+                counts.update(self._kind_of(planned) for planned in plan)
+                self._write(report, plan, user, source, created, updated)
+            progress(STAGE_WRITE, done, report.total_rows)
+        if report.errors:
+            report.errors.sort(key=lambda error: error.row)
+            report.created_ids, report.updated_ids = [], []
+            transaction.set_rollback(True)
+            return
+        report.new, report.updated, report.unchanged = counts["new"], counts["updated"], counts["unchanged"]
+        report.committed = True
+        if audit is not None:
+            audit(created=created, updated=updated, report=report)
+
+    @staticmethod
+    def _kind_of(planned):
+        return "new" if planned.instance is None else "updated" if planned.changes else "unchanged"
+
+    def _write(self, report, plan, user, source, created, updated):
+        """Write one batch's plan; `created` gains (pk, description) and `updated` (record, before, changes) for
+        the audit."""
         model = self.model()
         now = timezone.now()
         to_create = [p.values for p in plan if p.instance is None]
         to_update = [p for p in plan if p.instance is not None and p.changes]
         created_ids = insert_rows(
             model,
-            [{"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create],
+            ({"township": self.township, "created_by": user, **self.model_values(values)} for values in to_create),
         )
         self._link_many(created_ids, [self.m2m_values(values) for values in to_create])
         m2m_names = self._m2m_names()
@@ -498,15 +567,10 @@ class LedgerResource(resources.Resource):
             self._relink_many([(p.instance, p.changes) for p in to_update])
         moved = [(p.instance, p.previous_state) for p in to_update if "state" in p.changes]
         self.record_import_steps(moved=moved, user=user, source=source)
-        report.created_ids = created_ids
-        report.updated_ids = [p.instance.pk for p in to_update]
-        report.committed = True
-        if audit is not None:
-            audit(
-                created=list(zip(created_ids, to_create, strict=True)),
-                updated=[(p.instance, p.before, p.changes) for p in to_update],
-                report=report,
-            )
+        report.created_ids += created_ids
+        report.updated_ids += [p.instance.pk for p in to_update]
+        created += zip(created_ids, map(self.describe, to_create), strict=True)
+        updated += [(p.instance, p.before, p.changes) for p in to_update]
 
     def record_import_steps(self, *, moved, user, source):
         """Hook: a dated step "导入" for each matched record whose state the import moved ([(record, old state)]).

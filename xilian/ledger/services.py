@@ -37,12 +37,12 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
         "ip_address": ip_address,
         "detail": {"导入批次": import_row.pk},
     }
-    for pk, values in created:
+    for pk, description in created:
         yield {
             **common,
             "action": AuditLog.Action.CREATE,
             "object_id": str(pk),
-            "object_repr": resource.describe(values)[:200],
+            "object_repr": description[:200],
         }
     for instance, before, changes in updated:
         after = {name: _audit_value(value) for name, value in changes.items() if name not in excluded}
@@ -56,10 +56,11 @@ def _record_rows(*, resource, created, updated, actor, username, ip_address, imp
         }
 
 
-def ledger_import(*, resource, content, filename, rows=None, expected=None, user=None, request=None, dry_run=True):
+def ledger_import(*, resource, content, filename, rows=None, expected=None, user=None, request=None, dry_run=True,
+                  progress=None):
     """Preview or commit `content` into the resource's township. A commit writes the audit rows in the same
     transaction as the records; with the preview's `rows` and `expected` matches, it refuses rows whose records
-    changed since the preview."""
+    changed since the preview. `progress(stage, done, total)`: see LedgerResource.import_ledger."""
     actor = user or (request.user if request is not None else None)
     username = actor.get_username() if actor else "命令行导入"
 
@@ -89,8 +90,9 @@ def ledger_import(*, resource, content, filename, rows=None, expected=None, user
             ip_address=client_ip(request),
             import_row=import_row,
         )
-        insert_rows(AuditLog, list(rows))
+        insert_rows(AuditLog, rows)
 
     return resource.import_ledger(
-        content, rows=rows, expected=expected, user=actor, dry_run=dry_run, audit=audit, source=filename
+        content, rows=rows, expected=expected, user=actor, dry_run=dry_run, audit=audit, source=filename,
+        progress=progress,
     )
