@@ -123,10 +123,10 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", context, status=429)
 
 
-@permission_required(Perm.VIEW_RECORDS)
+@permission_required(Perm.EDIT_RECORDS)
 def job_detail(request, township, pk):
-    """A job's page: while it runs, its stage and progress (the page refreshes itself); then its result's page,
-    with the outcome as a message, or — when it could not be done — why."""
+    """A job's page (jobs are started by the township's staff): while it runs, its stage and progress (the page
+    refreshes itself); then its result's page, with the outcome as a message, or — when it could not be done — why."""
     job = get_object_or_404(Job.objects.select_related("requested_by"), pk=pk)
     if job.status == Job.Status.DONE and job.result_url:
         messages.success(request, job.message)

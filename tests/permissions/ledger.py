@@ -1,7 +1,7 @@
 from django.core.files.base import ContentFile
 
 from tests.permissions import READERS, Page
-from xilian.models import LedgerImport
+from xilian.models import Job, LedgerImport
 from xilian.roles import Role
 
 STAFF = frozenset({Role.STAFF})
@@ -22,6 +22,12 @@ def _previewed_import(demo):
     return {**_kind(demo), "pk": row.pk}
 
 
+def _job(demo):
+    job = Job.objects.create(township=demo.xilian, kind="ledger_preview", title="检查12345工单台账：工单.xlsx",
+                             requested_by=demo.users["xilian_staff"], status=Job.Status.RUNNING, attempts=1)
+    return {"township": demo.xilian.code, "pk": job.pk}
+
+
 PAGES = [
     Page("ledger_import", STAFF, kwargs=_kind),
     Page("ledger_import_preview", STAFF, kwargs=_previewed_import),
@@ -29,4 +35,5 @@ PAGES = [
     Page("ledger_template", STAFF, kwargs=_kind),
     Page("ledger_export", READERS, kwargs=_kind),
     Page("ledger_voided", TOWNSHIP_PEOPLE, kwargs=_kind),
+    Page("job_detail", STAFF, kwargs=_job),
 ]
