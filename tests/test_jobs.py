@@ -105,6 +105,16 @@ def test_a_job_whose_worker_died_runs_again_and_writes_once(clerk, demo, queued)
     assert _tickets(demo) == 94
 
 
+def test_a_second_run_of_a_job_does_not_overwrite_the_outcome_of_the_first(clerk, demo, queued):
+    _upload(clerk, demo, SAMPLE.read_bytes())
+    job = _job(queued[0])
+    with scopes_disabled():  # handed out again while the first run was still going: two runs at once
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=2)
+    jobs._finish(job, Job.Status.DONE, "文件检查完成", "/preview/")  # the first run ends
+    jobs._finish(job, Job.Status.FAILED, "报告的状态已经变化", "")  # the second finds the work done
+    assert (_job(job.pk).status, _job(job.pk).message) == (Job.Status.DONE, "文件检查完成")
+
+
 def test_the_job_page_shows_the_stage_and_rows_the_worker_reported(clerk, demo, queued):
     _upload(clerk, demo, SAMPLE.read_bytes())
     job = _job(queued[0])

@@ -108,9 +108,11 @@ def run_job(job_id):
 
 
 def _finish(job, status, message, url):
+    """The first run to finish gives the job its outcome: a run handed out again while the first was still going
+    (a redelivery timeout shorter than the job) finds the work done or blocked, and must not overwrite it."""
     with scopes_disabled():
-        Job.objects.filter(pk=job.pk).update(status=status, message=message, result_url=url,
-                                             finished_at=timezone.now())
+        Job.objects.filter(pk=job.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+            status=status, message=message, result_url=url, finished_at=timezone.now())
     caches["jobs"].delete(_progress_key(job.pk))
 
 

@@ -285,8 +285,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # the Job row is the result
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A job taken by a worker that died (killed, machine lost) is handed out again after this many seconds: longer
-# than the longest job (a 200,000-row import: about 10 s). A running worker looks for such jobs every 10 s
-# (unacked_restore_interval × kombu's throttle of 10; by default every 100 s).
+# than the longest job (a 200,000-row file: about 20 s to check, 20 s to commit). A running worker looks for such
+# jobs every 10 s (unacked_restore_interval × kombu's throttle of 10; by default every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("JOBS_REDELIVER_AFTER_SECONDS", 300),
                                    "unacked_restore_interval": 1}
 # A job's progress (stage, rows done) is written while its transaction is still open, so it goes through the cache
