@@ -20,6 +20,7 @@ from xilian.models import LedgerImport, PreviewEncoder
 STALE_AFTER = timedelta(days=1)
 CHUNK = 1024 * 1024
 BATCH_ROWS = 5000  # rows decoded (and their related records fetched) at a time
+KEEPER = PreviewEncoder()
 
 
 def preview_data(report):
@@ -33,16 +34,34 @@ def rows_from_preview(resource, data):
     return KeptRows(resource, data)
 
 
+def _kept_value(value):
+    """A cleaned value as the JSON PreviewEncoder writes it (a record as its key, a date as ISO text), made here so
+    that the C encoder, which calls back into Python for nothing, writes the rows."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    if kind is datetime or kind is date:
+        return value.isoformat()
+    if kind is Decimal:
+        return str(value)
+    if kind is list:
+        return [_kept_value(item) for item in value]
+    if isinstance(value, (str, int, float)):  # a choice (TextChoices member) is its text
+        return value
+    return KEEPER.default(value)  # a record as its key; any other type as DjangoJSONEncoder writes it
+
+
 class RowsKept:
     """Rows encoded as a preview keeps them, added a batch at a time."""
 
     def __init__(self):
-        self._encode = PreviewEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self._compressor = zlib.compressobj(1)
         self._parts = []
 
     def add(self, rows):
-        self._parts += [self._compressor.compress(self._encode(values).encode() + b"\n") for values in rows]
+        lines = [self._encode({name: _kept_value(value) for name, value in values.items()}) for values in rows]
+        self._parts.append(self._compressor.compress("\n".join([*lines, ""]).encode()))
 
     def text(self):
         return base64.b64encode(b"".join([*self._parts, self._compressor.flush()])).decode("ascii")

@@ -111,7 +111,9 @@ def _is_empty(cell):
 
 def _is_skipped(cells):
     """A blank row, a total row (合计…) or the import template's example row: no record."""
-    first = next((c for c in cells if not _is_empty(c)), None)
+    first = cells[0] if cells else None
+    if first is None or type(first) is str and not first.strip():
+        first = next((c for c in cells if not _is_empty(c)), None)
     if first is None:
         return True
     return type(first) is str and plain_text(first).replace(" ", "").startswith((*TOTAL_ROW_LABELS, EXAMPLE_ROW_MARK))
@@ -161,7 +163,7 @@ class LedgerResource(resources.Resource):
 
     def m2m_values(self, values):
         names = self._m2m_names()
-        return {k: v for k, v in values.items() if k in names}
+        return {k: v for k, v in values.items() if k in names} if names else {}
 
     def describe(self, values):
         """How a record created by an import is named in the audit log (without building the model instance)."""
@@ -366,10 +368,12 @@ class LedgerResource(resources.Resource):
         fields, defaults = self._record_layout()
         default_of = dict(zip((f.name for f in fields), defaults, strict=True))
         scratch = self._new_record(rows[0]) if rows else None
+        present = set().union(*rows)
         self._bad_values = {}
         for model_field in self._revalidated_fields():
+            name, default = model_field.name, default_of[model_field.name]
             try:
-                distinct = {values.get(model_field.name, default_of[model_field.name]) for values in rows}
+                distinct = {values.get(name, default) for values in rows} if name in present else {default}
             except TypeError:  # unhashable values: none of the record fields checked here holds one
                 continue
             bad = {}
@@ -442,19 +446,34 @@ class LedgerResource(resources.Resource):
         record = self.__dict__.get("_scratch_record")
         if record is None:
             record = self._scratch_record = self.model()(township=self.township)
-        fields, defaults = self._record_layout()
+        defaults, plain, relations = self._scratch_layout()
         state = record.__dict__
+        state.update(defaults)
+        for name, value in values.items():
+            if name in plain:
+                state[name] = value
         related = {"township": self.township}
-        for model_field, default in zip(fields, defaults, strict=True):
-            if model_field.name == "township":
-                continue
-            value = values.get(model_field.name, default)
-            if model_field.is_relation and value is not None and not isinstance(value, int):
-                related[model_field.name] = value
+        for name, attname, default in relations:
+            value = values.get(name, default)
+            if value is not None and not isinstance(value, int):
+                related[name] = value
                 value = value.pk
-            state[model_field.attname] = value
+            state[attname] = value
         record._state.fields_cache = related
         return record
+
+    @classmethod
+    @functools.cache
+    def _scratch_layout(cls):
+        """What `_new_record` fills: {attname: default} of every field but the township, the names of the fields
+        that are not relations (their name is their attname), and (name, attname, default) of the relations."""
+        fields, defaults = cls._record_layout()
+        kept = [(f, d) for f, d in zip(fields, defaults, strict=True) if f.name != "township"]
+        return (
+            {f.attname: d for f, d in kept},
+            frozenset(f.name for f, _ in kept if not f.is_relation),
+            [(f.name, f.attname, d) for f, d in kept if f.is_relation],
+        )
 
     @classmethod
     @functools.cache
