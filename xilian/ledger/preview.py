@@ -21,6 +21,7 @@ STALE_AFTER = timedelta(days=1)
 CHUNK = 1024 * 1024
 BATCH_ROWS = 5000  # rows decoded (and their related records fetched) at a time
 KEEPER = PreviewEncoder()
+PRIMITIVE = frozenset({str, int, bool, float, type(None)})  # what the JSON encoder writes as it is
 
 
 def preview_data(report):
@@ -38,7 +39,7 @@ def _kept_value(value):
     """A cleaned value as the JSON PreviewEncoder writes it (a record as its key, a date as ISO text), made here so
     that the C encoder, which calls back into Python for nothing, writes the rows."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is float or value is None:
+    if kind in PRIMITIVE:
         return value
     if kind is datetime or kind is date:
         return value.isoformat()
@@ -60,8 +61,11 @@ class RowsKept:
         self._parts = []
 
     def add(self, rows):
-        lines = [self._encode({name: _kept_value(value) for name, value in values.items()}) for values in rows]
-        self._parts.append(self._compressor.compress("\n".join([*lines, ""]).encode()))
+        compress, encode, plain = self._compressor.compress, self._encode, PRIMITIVE
+        self._parts += [
+            compress(encode({k: v if type(v) in plain else _kept_value(v) for k, v in row.items()}).encode() + b"\n")
+            for row in rows
+        ]
 
     def text(self):
         return base64.b64encode(b"".join([*self._parts, self._compressor.flush()])).decode("ascii")
