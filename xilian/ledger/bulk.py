@@ -37,7 +37,10 @@ def _row_builder(fields, now):
     def build(row):
         merged = {**defaults, **row}
         for name, attname in relations:
-            merged[name] = merged.pop(attname) if attname in merged else getattr(merged[name], "pk", merged[name])
+            if attname in merged:
+                merged[name] = merged.pop(attname)
+            elif (value := merged[name]) is not None and type(value) is not int:  # a record
+                merged[name] = value.pk
         for name in json_names:
             merged[name] = to_json(merged[name])
         return pick(merged)

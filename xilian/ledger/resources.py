@@ -9,6 +9,7 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 
 import functools
 import itertools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -232,7 +233,8 @@ class LedgerResource(resources.Resource):
         cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
         width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
-        seen_keys = {}
+        seen_keys = {}  # a county's 200,000 keys, kept to the end of the file: a one-column key as itself, no tuple
+        key_of = operator.itemgetter(*self.key)
         for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
             if not row_number % PROGRESS_EVERY:
                 progress(STAGE_CHECK, row_number, sheet.height)
@@ -251,7 +253,7 @@ class LedgerResource(resources.Resource):
             if not errors:
                 errors = [RowError(row_number, *problem) for problem in self.check_row(values)]
             if not errors:
-                row_key = tuple(values[k] for k in self.key)
+                row_key = key_of(values)
                 if row_key in seen_keys:
                     shown = plain_text(values[self.key[0]])
                     errors.append(RowError(row_number, key_column, shown, f"与第{seen_keys[row_key]}行重复"))
