@@ -407,8 +407,8 @@ class LedgerResource(resources.Resource):
         if expected is None:
             self._check_columns(rows)
         plan = []
-        for index, values in enumerate(rows):
-            instance = existing.get(self.row_key(values))
+        instances = [existing.get(self.row_key(values)) for values in rows]
+        for index, (values, instance) in enumerate(zip(rows, instances, strict=True)):
             row_number = values.get(ROW_NUMBER, index + 1)
             problems = self._match_problems(instance, expected, index)
             if problems:
@@ -436,10 +436,7 @@ class LedgerResource(resources.Resource):
                 report.errors += [RowError(row_number, *problem) for problem in problems]
             else:
                 plan.append(PlannedRow(values, instance, changes, before, previous_state))
-        matched = [
-            None if (instance := existing.get(self.row_key(values))) is None else [instance.pk, instance.version]
-            for values in rows
-        ]
+        matched = [None if instance is None else [instance.pk, instance.version] for instance in instances]
         return plan, matched
 
     def _new_record(self, values):
