@@ -36,8 +36,8 @@ def rows_from_preview(resource, data):
 
 
 def _kept_value(value):
-    """A cleaned value as the JSON PreviewEncoder writes it (a record as its key, a date as ISO text), made here so
-    that the C encoder, which calls back into Python for nothing, writes the rows."""
+    """A cleaned value as JSON can hold it — a record as its key, a date or datetime as its isoformat() (read back
+    by fromisoformat) — made here so that the C encoder writes the rows without calling back into Python."""
     kind = type(value)
     if kind in PRIMITIVE:
         return value
