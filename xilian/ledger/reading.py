@@ -21,6 +21,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_COLUMNS = 200
 MAX_CELLS = 10_000_000
+MAX_DELIMITERS_PER_ROW = 100 * MAX_COLUMNS
 SHEET_TOO_BIG = (
     f"表格超出可导入的范围：一个台账最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 列"
     f"（合计不超过 {MAX_CELLS // 10_000} 万个单元格）。请删除远处多余的行、列或单元格后再导入，或分成几个文件导入。"
@@ -270,7 +271,7 @@ def _read_csv(content):
         raise FileRefused(SHEET_TOO_BIG)
 
     def source():
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return _bounded_rows(text, delimiter)
 
     height = 0
     try:  # one pass keeping nothing, so every row is known to fit before any is used
@@ -281,3 +282,22 @@ def _read_csv(content):
     except csv.Error:  # in the default, non-strict mode the reader raises only for a field over the limit
         raise FileRefused(CSV_FIELD_TOO_LONG) from None
     return Sheet(source=source, height=height)
+
+
+def _bounded_rows(text, delimiter):
+    """csv.reader's rows, refusing a row before the reader builds it when the lines it is made of hold more than
+    MAX_DELIMITERS_PER_ROW delimiters: one line of ten million commas would otherwise become a list of ten million
+    cells. (Quoted text may hold delimiters too, hence the margin over MAX_COLUMNS.)"""
+    since_last_row = 0
+
+    def lines():
+        nonlocal since_last_row
+        for line in io.StringIO(text, newline=""):
+            since_last_row += line.count(delimiter)
+            if since_last_row > MAX_DELIMITERS_PER_ROW:
+                raise FileRefused(SHEET_TOO_BIG)
+            yield line
+
+    for cells in csv.reader(lines(), delimiter=delimiter):
+        since_last_row = 0
+        yield cells
