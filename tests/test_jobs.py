@@ -132,6 +132,7 @@ def test_a_refused_file_ends_the_job_with_the_reason(clerk, demo, queued):
     page = clerk.get(reverse("job_detail", kwargs={"township": demo.xilian.code, "pk": job.pk})).content.decode()
     assert job.status == Job.Status.FAILED and "找不到12345工单台账的表头" in page
     assert 'http-equiv="refresh"' not in page
+    assert f'href="{_import_url("ledger_import", demo)}" id="job-next"' in page  # back to the upload form
     with scopes_disabled():
         assert not LedgerImport.objects.exists()
 

@@ -128,7 +128,8 @@ def preview_job(job, progress):
                              original_name=job.params["original_name"], user=job.requested_by,
                              stored_name=job.file.name, progress=progress)
     except FileRefused as refused:
-        raise JobRefused(str(refused)) from None
+        upload = reverse("ledger_import", kwargs={"township": job.township.code, "kind": job.params["kind"]})
+        raise JobRefused(str(refused), result_url=upload) from None
     return JobResult("文件检查完成，请查看预览后确认导入。", _preview_url(job, row.pk))
 
 
